@@ -1,0 +1,25 @@
+/**
+ * The one place otelite keeps process-wide state. It lives on `globalThis` under a registered
+ * symbol so that two copies of otelite on a page (an app bundle and a library bundle, say)
+ * share one SDK instead of silently splitting telemetry in two.
+ */
+export interface Globals {
+  /** tracer provider */
+  t?: unknown;
+  /** context manager */
+  c?: unknown;
+  /** propagator */
+  p?: unknown;
+  /** meter provider */
+  m?: unknown;
+  /** logger provider */
+  l?: unknown;
+  /** diagnostic logger and its level */
+  d?: unknown;
+}
+
+const KEY = Symbol.for('otelite');
+
+/** The shared registry, created on first use (never at import time). */
+export const globals = (): Globals =>
+  ((globalThis as { [KEY]?: Globals })[KEY] ||= {});

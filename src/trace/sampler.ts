@@ -1,0 +1,138 @@
+import type { Context } from '../context/types';
+import type { Attributes } from '../lib/types';
+import { getSpanContext } from './api';
+import { isSpanContextValid } from './span-context';
+import type { Link, SpanKind, TraceState } from './types';
+
+/** A sampler's decision; the numbers match otel-js's `SamplingDecision`. */
+export const SamplingDecision = {
+  NOT_RECORD: 0,
+  RECORD: 1,
+  RECORD_AND_SAMPLED: 2,
+} as const;
+/** One of the {@link SamplingDecision} values. */
+export type SamplingDecision = (typeof SamplingDecision)[keyof typeof SamplingDecision];
+
+/** What a sampler returns. */
+export interface SamplingResult {
+  /** Drop, record only, or record and export. */
+  decision: SamplingDecision;
+  /** Attributes to add to the span. */
+  attributes?: Readonly<Attributes>;
+  /** The trace state the span gets (the parent's when absent). */
+  traceState?: TraceState;
+}
+
+/** Decides which spans are recorded and exported. Same shape as otel-js's `Sampler`. */
+export interface Sampler {
+  /** Decides for a span about to start. */
+  shouldSample(
+    context: Context,
+    traceId: string,
+    spanName: string,
+    spanKind: SpanKind,
+    attributes: Attributes,
+    links: Link[],
+  ): SamplingResult;
+  /** A description, such as `AlwaysOnSampler`. */
+  toString(): string;
+}
+
+// Shared, frozen results: deciding must not allocate on the hot path.
+const ON: SamplingResult = Object.freeze({ decision: 2 });
+const OFF: SamplingResult = Object.freeze({ decision: 0 });
+
+/** Samples every span. */
+export class AlwaysOnSampler implements Sampler {
+  /** {@inheritDoc Sampler.shouldSample} */
+  shouldSample(): SamplingResult {
+    return ON;
+  }
+  /** {@inheritDoc Sampler.toString} */
+  toString(): string {
+    return 'AlwaysOnSampler';
+  }
+}
+
+/** Samples no span. */
+export class AlwaysOffSampler implements Sampler {
+  /** {@inheritDoc Sampler.shouldSample} */
+  shouldSample(): SamplingResult {
+    return OFF;
+  }
+  /** {@inheritDoc Sampler.toString} */
+  toString(): string {
+    return 'AlwaysOffSampler';
+  }
+}
+
+/**
+ * Samples a fixed ratio of traces, decided by the trace id alone so every service that uses
+ * the same ratio keeps or drops the same traces. It reads the last 13 hex characters (52
+ * bits, exact in a double): W3C Trace Context Level 2 makes the right-most 7 bytes of a trace
+ * id random, which is what the spec's consistent-probability sampling relies on too.
+ */
+export class TraceIdRatioBasedSampler implements Sampler {
+  private readonly b: number;
+  /** @param ratio - between 0 and 1; anything else is clamped (NaN counts as 0) */
+  constructor(private readonly ratio = 0) {
+    this.ratio = ratio >= 0 ? Math.min(ratio, 1) : 0;
+    this.b = this.ratio * 2 ** 52;
+  }
+  /** {@inheritDoc Sampler.shouldSample} */
+  shouldSample(_c: Context, traceId: string): SamplingResult {
+    return parseInt(traceId.slice(-13), 16) < this.b ? ON : OFF;
+  }
+  /** {@inheritDoc Sampler.toString} */
+  toString(): string {
+    return `TraceIdRatioBased{${this.ratio}}`;
+  }
+}
+
+/** The delegates of a {@link ParentBasedSampler}. */
+export interface ParentBasedSamplerConfig {
+  /** For spans with no parent. */
+  root: Sampler;
+  /** Remote parent, sampled (default always on). */
+  remoteParentSampled?: Sampler;
+  /** Remote parent, not sampled (default always off). */
+  remoteParentNotSampled?: Sampler;
+  /** Local parent, sampled (default always on). */
+  localParentSampled?: Sampler;
+  /** Local parent, not sampled (default always off). */
+  localParentNotSampled?: Sampler;
+}
+
+/** Follows the parent's decision; asks `root` for spans without a parent. */
+export class ParentBasedSampler implements Sampler {
+  private readonly s: Sampler[];
+  /** @param config - the five delegates; only `root` is required */
+  constructor(config: ParentBasedSamplerConfig) {
+    const on = new AlwaysOnSampler();
+    const off = new AlwaysOffSampler();
+    this.s = [
+      config.root,
+      config.remoteParentSampled ?? on,
+      config.remoteParentNotSampled ?? off,
+      config.localParentSampled ?? on,
+      config.localParentNotSampled ?? off,
+    ];
+  }
+  /** {@inheritDoc Sampler.shouldSample} */
+  shouldSample(
+    ctx: Context,
+    traceId: string,
+    name: string,
+    kind: SpanKind,
+    attributes: Attributes,
+    links: Link[],
+  ): SamplingResult {
+    const p = getSpanContext(ctx);
+    const i = !isSpanContextValid(p) ? 0 : (p.isRemote ? 1 : 3) + (p.traceFlags & 1 ? 0 : 1);
+    return this.s[i].shouldSample(ctx, traceId, name, kind, attributes, links);
+  }
+  /** {@inheritDoc Sampler.toString} */
+  toString(): string {
+    return `ParentBased{root=${this.s[0]}, remoteParentSampled=${this.s[1]}, remoteParentNotSampled=${this.s[2]}, localParentSampled=${this.s[3]}, localParentNotSampled=${this.s[4]}}`;
+  }
+}
