@@ -21,6 +21,7 @@ export const entries = {
   './deno': 'src/deno/index.ts',
   './otel-api': 'src/otel-api/index.ts',
   './esbuild': 'src/esbuild/index.ts',
+  './esbuild/runtime': 'src/esbuild/runtime.ts',
 };
 
 /** Entries built for Node (the esbuild plugin runs at build time, in Node). */

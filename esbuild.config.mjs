@@ -16,7 +16,7 @@ const node = present.filter(([s]) => nodeEntries.has(s));
 const points = (list) => Object.fromEntries(list.map(([s, src]) => [outName(s), src]));
 
 // Kept external: optional peers the app provides, and Node/edge built-ins.
-const external = ['zone.js', 'node:*', 'esbuild'];
+const external = ['zone.js', 'node:*', 'esbuild', '@opentelemetry/api'];
 const common = { bundle: true, format: 'esm', sourcemap: true, target: 'es2022', external, logLevel: 'warning' };
 
 export async function buildAll({ types = false } = {}) {

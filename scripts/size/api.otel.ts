@@ -1,0 +1,3 @@
+import { trace } from '@opentelemetry/api';
+
+trace.getTracer('app').startActiveSpan('work', (span) => span.end());

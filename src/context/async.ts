@@ -1,0 +1,173 @@
+import { warnConfig } from '../lib/diag';
+import { ROOT_CONTEXT } from './context';
+import { StackContextManager } from './stack';
+import type { Context } from './types';
+
+/**
+ * The part of `AsyncLocalStorage` (from `node:async_hooks`) that otelite uses: `run` and
+ * `getStore` only, because workerd implements no more (`enterWith` and `disable` throw there).
+ */
+export interface AsyncLocalStorageLike {
+  /** Runs `fn` with `store` as the store of everything it starts. */
+  run<R>(store: Context, fn: () => R): R;
+  /** The store of the running code, if any. */
+  getStore(): unknown;
+}
+
+/** A constructor of {@link AsyncLocalStorageLike}, such as `AsyncLocalStorage` itself. */
+export type AsyncLocalStorageClass = new () => AsyncLocalStorageLike;
+
+/** Options of {@link AsyncContextManager}. */
+export interface AsyncContextManagerOptions {
+  /**
+   * The `AsyncLocalStorage` class to use when the runtime has no native `AsyncContext`. Only
+   * needed where otelite cannot find it itself (see {@link AsyncContextManager.load}); pass
+   * the class you imported: `import { AsyncLocalStorage } from 'node:async_hooks'`.
+   */
+  AsyncLocalStorage?: AsyncLocalStorageClass;
+}
+
+/** `AsyncContext.Variable` of the TC39 proposal (only what is used here). */
+type Variable = new (options: { name: string }) => { run<R>(value: Context, fn: () => R): R; get(): unknown };
+
+/** The globals this module looks at, all optional. */
+interface Env {
+  AsyncContext?: { Variable?: Variable };
+  /** Vercel's and Next.js's edge runtimes put the class on globalThis. */
+  AsyncLocalStorage?: AsyncLocalStorageClass;
+  process?: { getBuiltinModule?(id: string): { AsyncLocalStorage?: AsyncLocalStorageClass } | undefined };
+}
+
+/** A store: how to run with a context, and how to read it. */
+type Slot = [run: <R>(context: Context, fn: () => R) => R, get: () => unknown];
+
+let loaded: AsyncLocalStorageClass | undefined;
+let warned = false;
+
+/** `AsyncLocalStorage` found without an import: loaded before, a global, or a builtin module. */
+const findAls = (): AsyncLocalStorageClass | undefined => {
+  const g = globalThis as Env;
+  try {
+    // process.getBuiltinModule: Node >= 20.16, Deno 2, Bun, workerd with nodejs_compat
+    return loaded || g.AsyncLocalStorage || g.process?.getBuiltinModule?.('node:async_hooks')?.AsyncLocalStorage;
+  } catch {
+    return undefined;
+  }
+};
+
+/** The store to use, native first; null (and one warning) when the runtime has none. */
+const makeSlot = (given?: AsyncLocalStorageClass): Slot | null => {
+  try {
+    const V = (globalThis as Env).AsyncContext?.Variable;
+    if (V) {
+      const v = new V({ name: 'otelite' });
+      return [(c, f) => v.run(c, f), () => v.get()];
+    }
+    const A = given || findAls();
+    if (A) {
+      const s = new A();
+      return [(c, f) => s.run(c, f), () => s.getStore()];
+    }
+  } catch {
+    // a broken global: treated as absent
+  }
+  if (!warned) {
+    warned = true;
+    warnConfig(
+      'contextManager',
+      'AsyncContextManager, but this runtime has neither AsyncContext nor AsyncLocalStorage' +
+        ' (Cloudflare Workers: add compatibility_flags = ["nodejs_als"])',
+      'StackContextManager',
+    );
+  }
+  return null;
+};
+
+/**
+ * A context manager that follows async code (await, timers, fetch, `ctx.waitUntil`) on
+ * workerd, Deno and Node. It uses the native `AsyncContext.Variable` when the runtime has one,
+ * else `AsyncLocalStorage` from `node:async_hooks`, looked up (not imported) on first use or at
+ * `enable()`: importing this module never fails and never touches `node:` modules, so it also
+ * leaves browser bundles alone.
+ *
+ * Finding `AsyncLocalStorage`: `options.AsyncLocalStorage`, else one loaded by
+ * {@link AsyncContextManager.load}, else `globalThis.AsyncLocalStorage`, else
+ * `process.getBuiltinModule('node:async_hooks')` (Node >= 20.16, Deno 2, workerd with
+ * `nodejs_compat`). On workerd with only `nodejs_als` there is no `process`: await
+ * `AsyncContextManager.load()` (or pass the class) before the manager is first used.
+ *
+ * Limits: the context follows only what the runtime tracks; with no store at all it warns
+ * once and works like {@link StackContextManager}. `disable()` forgets every context set so
+ * far (a new store is made on next use); it never calls `AsyncLocalStorage.disable`, which
+ * throws on workerd.
+ */
+export class AsyncContextManager extends StackContextManager {
+  /** The store: undefined before first use, null when the runtime has none. */
+  private s?: Slot | null;
+
+  /** @param o - see {@link AsyncContextManagerOptions} */
+  constructor(private readonly o: AsyncContextManagerOptions = {}) {
+    super();
+  }
+
+  /**
+   * True when this runtime has native `AsyncContext` or an `AsyncLocalStorage` that can be
+   * found without an import (see the class notes). False on workerd without
+   * `nodejs_compat`: there, use {@link AsyncContextManager.load}.
+   */
+  static isAvailable(): boolean {
+    return !!((globalThis as Env).AsyncContext?.Variable || findAls());
+  }
+
+  /**
+   * Makes `AsyncLocalStorage` available where only an import reaches it (workerd with the
+   * `nodejs_als` flag, Node < 20.16) by importing `node:async_hooks` dynamically. Resolves to
+   * what {@link AsyncContextManager.isAvailable} then says; never rejects. When it resolves
+   * false on Cloudflare Workers, the worker lacks `compatibility_flags = ["nodejs_als"]` (or
+   * `"nodejs_compat"`).
+   */
+  static async load(): Promise<boolean> {
+    if (!AsyncContextManager.isAvailable()) {
+      try {
+        // inside try, bundlers (esbuild, wrangler) leave this import to the runtime
+        loaded = (await import('node:async_hooks')).AsyncLocalStorage;
+      } catch {
+        // no node:async_hooks here
+      }
+    }
+    return AsyncContextManager.isAvailable();
+  }
+
+  /** {@inheritDoc ContextManager.active} */
+  override active(): Context {
+    const s = this.x();
+    return s ? ((s[1]() as Context | undefined) ?? ROOT_CONTEXT) : super.active();
+  }
+
+  /** {@inheritDoc ContextManager.with} */
+  override with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    context: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
+    const s = this.x();
+    return s ? s[0](context, () => fn.apply(thisArg, args)) : super.with(context, fn, thisArg, ...args);
+  }
+
+  /** Finds the store now (warning once if there is none) rather than at first use. */
+  override enable(): this {
+    if (!this.s) this.s = makeSlot(this.o.AsyncLocalStorage);
+    return this;
+  }
+
+  /** {@inheritDoc ContextManager.disable} */
+  override disable(): this {
+    this.s = undefined;
+    return super.disable();
+  }
+
+  private x(): Slot | null {
+    return this.s === undefined ? (this.s = makeSlot(this.o.AsyncLocalStorage)) : this.s;
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * OTLP/JSON building blocks shared by the trace, metrics and logs encoders.
+ *
+ * Every helper here returns JSON *text*, not objects: a signal encoder concatenates fragments
+ * into the request body. Measured in Node 20 and Chromium on a 512-span batch, building the text
+ * directly is faster than building an object tree and calling `JSON.stringify` on it, and it
+ * lets us omit default values (proto3 JSON leaves them out) without allocating first.
+ *
+ * The rules are the OTLP specification's JSON mapping (protobuf JSON with OTLP's exceptions):
+ * lowerCamelCase field names, ids as hex strings, enums as integers, 64-bit integers
+ * (`int64`, `fixed64`) as decimal strings, fields with default values left out.
+ * See https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding
+ *
+ * Convention for composing objects: "field" helpers return either `''` (field omitted) or text
+ * that starts with a comma: `,"name":value`. Start an object with a required field, append
+ * field helpers, close with `}`; or wrap a run of fields with {@link obj}.
+ * @packageDocumentation
+ */
+import type { InstrumentationScope } from '../../lib/types';
+import { toNanoString } from '../../lib/time';
+
+/** Something with attributes and an optional schema URL: a `Resource` of any signal's SDK. */
+export interface ResourceLike {
+  /** The resource's attributes. */
+  readonly attributes: Readonly<Record<string, unknown>>;
+  /** The schema URL of the attributes. */
+  readonly schemaUrl?: string;
+  /** Attributes the resource dropped (rare; omitted when 0). */
+  readonly droppedAttributesCount?: number;
+}
+
+/** A JSON string literal: `str('a"b')` is `"a\"b"`. */
+export const str: (s: string) => string = JSON.stringify;
+
+/** The largest magnitude written as `intValue`; past it a JS number is not an exact int64. */
+const INT64 = 9.2e18;
+
+/**
+ * An `AnyValue` as JSON text.
+ * - string → `{"stringValue":"…"}`, boolean → `{"boolValue":true}`;
+ * - number: integers (`Number.isInteger`, within int64) → `{"intValue":"42"}` (decimal string,
+ *   as the mapping writes int64); any other number → `{"doubleValue":0.5}`, with NaN and
+ *   ±Infinity as the strings `"NaN"`, `"Infinity"`, `"-Infinity"` (protobuf JSON's spelling;
+ *   `JSON.stringify` would write `null`);
+ * - array → `{"arrayValue":{"values":[…]}}` (members may be null: an empty `{}` AnyValue);
+ * - `Uint8Array` → `{"bytesValue":"<base64>"}`; other objects → `{"kvlistValue":{"values":[…]}}`
+ *   (log bodies and log attributes may be maps);
+ * - null/undefined/anything else → `{}` (an empty AnyValue, which the proto allows).
+ *
+ * Note: JS cannot tell `1.0` from `1`; a double that happens to be whole is sent as an int.
+ * Metrics encoders that know a point is a double must write `asDouble` themselves ({@link num}).
+ */
+export function anyValue(v: unknown): string {
+  switch (typeof v) {
+    case 'string':
+      return '{"stringValue":' + str(v) + '}';
+    case 'number':
+      return Number.isInteger(v) && v < INT64 && v > -INT64
+        ? '{"intValue":"' + v + '"}'
+        : '{"doubleValue":' + num(v) + '}';
+    case 'boolean':
+      return '{"boolValue":' + v + '}';
+    case 'object':
+      if (v == null) break;
+      if (Array.isArray(v)) {
+        let s = '';
+        for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + anyValue(v[i]);
+        return '{"arrayValue":{"values":[' + s + ']}}';
+      }
+      if (v instanceof Uint8Array) {
+        let b = '';
+        for (let i = 0; i < v.length; i++) b += String.fromCharCode(v[i]);
+        return '{"bytesValue":"' + btoa(b) + '"}';
+      }
+      return '{"kvlistValue":{"values":' + keyValues(v as Record<string, unknown>) + '}}';
+  }
+  return '{}';
+}
+
+/**
+ * A double as JSON text: finite numbers as themselves, NaN/±Infinity as protobuf JSON's strings.
+ * Use it for `double` fields (`asDouble`, `sum`, `min`, `max`, bucket bounds).
+ */
+export const num = (v: number): string => (isFinite(v) ? '' + v : '"' + v + '"');
+
+/**
+ * A `repeated KeyValue` as JSON text: `[{"key":"k","value":{…}},…]`, `[]` when empty.
+ * Keys are taken in insertion order; `undefined` values are skipped (our `Attributes` allow them
+ * in input). Values go through {@link anyValue}.
+ */
+export function keyValues(attrs: Readonly<Record<string, unknown>> | undefined): string {
+  let s = '';
+  if (attrs)
+    for (const k in attrs) {
+      const v = attrs[k];
+      if (v !== undefined) s += (s ? ',{"key":' : '{"key":') + str(k) + ',"value":' + anyValue(v) + '}';
+    }
+  return '[' + s + ']';
+}
+
+/**
+ * The `attributes` and `droppedAttributesCount` fields, each omitted when empty/0:
+ * `,"attributes":[…],"droppedAttributesCount":3` or `''`.
+ */
+export function attrFields(attrs: Readonly<Record<string, unknown>> | undefined, dropped?: number): string {
+  const kv = keyValues(attrs);
+  return (kv.length > 2 ? ',"attributes":' + kv : '') + intField('droppedAttributesCount', dropped);
+}
+
+/** `,"name":n` for a 32-bit integer field (counts, enums, flags), or `''` when it is 0/absent. */
+export const intField = (name: string, n: number | undefined): string => (n ? ',"' + name + '":' + n : '');
+
+/** `,"name":"text"` for a string field, or `''` when it is empty/absent. */
+export const strField = (name: string, s: string | undefined): string => (s ? ',"' + name + '":' + str(s) : '');
+
+/** Epoch milliseconds as a `fixed64` nanosecond timestamp in JSON: `"1700000000123456000"`. */
+export const nanos = (ms: number): string => '"' + toNanoString(ms) + '"';
+
+/** Wraps comma-led fields into an object: `obj(',"a":1,"b":2')` is `{"a":1,"b":2}`; `obj('')` is `{}`. */
+export const obj = (fields: string): string => '{' + fields.slice(1) + '}';
+
+/** A `Resource` message as JSON text (its `schemaUrl` belongs to the enclosing `Resource*` message). */
+export const resourceJson = (r: ResourceLike): string => obj(attrFields(r.attributes, r.droppedAttributesCount));
+
+/**
+ * An `InstrumentationScope` message as JSON text: name, version, attributes (each omitted when
+ * empty). Its `schemaUrl` belongs to the enclosing `Scope*` message.
+ */
+export const scopeJson = (s: InstrumentationScope): string =>
+  obj(strField('name', s.name) + strField('version', s.version) + attrFields(s.attributes));
+
+/**
+ * Groups items by resource, then by instrumentation scope, both by object identity (an SDK hands
+ * every item of one provider the same resource object and every item of one tracer/meter/logger
+ * the same scope object), keeping first-seen order.
+ */
+export function groupByResourceScope<T>(
+  items: readonly T[],
+  resourceOf: (item: T) => ResourceLike,
+  scopeOf: (item: T) => InstrumentationScope,
+): Map<ResourceLike, Map<InstrumentationScope, T[]>> {
+  const out = new Map<ResourceLike, Map<InstrumentationScope, T[]>>();
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i];
+    const r = resourceOf(it);
+    const s = scopeOf(it);
+    let scopes = out.get(r);
+    if (!scopes) out.set(r, (scopes = new Map()));
+    const list = scopes.get(s);
+    if (list) list.push(it);
+    else scopes.set(s, [it]);
+  }
+  return out;
+}
+
+/**
+ * A whole `Export*ServiceRequest` as JSON text, grouped by resource then scope.
+ *
+ * `kind` names the signal's messages: `'Spans'` gives `resourceSpans` / `scopeSpans`, `'Logs'`
+ * gives `resourceLogs` / `scopeLogs`, `'Metrics'` gives `resourceMetrics` / `scopeMetrics`;
+ * `list` is the field of the scope message that holds the items: `'spans'`, `'logRecords'`,
+ * `'metrics'`. `encodeItem` returns one item's JSON text.
+ *
+ * @example Logs
+ * ```ts
+ * const body = encodeRequest(records, 'Logs', 'logRecords', encodeLogRecord,
+ *   (r) => r.resource, (r) => r.instrumentationScope);
+ * ```
+ */
+export function encodeRequest<T>(
+  items: readonly T[],
+  kind: string,
+  list: string,
+  encodeItem: (item: T) => string,
+  resourceOf: (item: T) => ResourceLike,
+  scopeOf: (item: T) => InstrumentationScope,
+): string {
+  let out = '';
+  for (const [r, scopes] of groupByResourceScope(items, resourceOf, scopeOf)) {
+    let ss = '';
+    for (const [s, its] of scopes) {
+      let body = '';
+      for (let i = 0; i < its.length; i++) body += (i ? ',' : '') + encodeItem(its[i]);
+      ss += (ss ? ',{"scope":' : '{"scope":') + scopeJson(s) + ',"' + list + '":[' + body + ']' + strField('schemaUrl', s.schemaUrl) + '}';
+    }
+    out += (out ? ',{"resource":' : '{"resource":') + resourceJson(r) + ',"scope' + kind + '":[' + ss + ']' + strField('schemaUrl', r.schemaUrl) + '}';
+  }
+  return '{"resource' + kind + '":[' + out + ']}';
+}
