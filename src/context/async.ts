@@ -129,8 +129,11 @@ export class AsyncContextManager extends StackContextManager {
   static async load(): Promise<boolean> {
     if (!AsyncContextManager.isAvailable()) {
       try {
-        // inside try, bundlers (esbuild, wrangler) leave this import to the runtime
-        loaded = (await import('node:async_hooks')).AsyncLocalStorage;
+        // Inside try, esbuild (and so wrangler) leaves this import to the runtime, even when
+        // bundling for browsers. `as string` keeps tsc from resolving it: the declaration
+        // build has no Node types, and a browser user's tsc should not need them either.
+        const m = (await import('node:async_hooks' as string)) as { AsyncLocalStorage?: AsyncLocalStorageClass };
+        loaded = m.AsyncLocalStorage;
       } catch {
         // no node:async_hooks here
       }

@@ -11,7 +11,7 @@ import type { Context } from './types';
 interface ZoneLike {
   get(key: string): unknown;
   fork(spec: { name: string; properties: Record<string, unknown> }): ZoneLike;
-  run<T>(fn: (...args: never[]) => T, thisArg?: unknown, args?: unknown[]): T;
+  run<T, A extends unknown[]>(fn: (...args: A) => T, thisArg: unknown, args: A): T;
 }
 
 type Listener = ((this: unknown, ...args: unknown[]) => unknown) | { handleEvent(...args: unknown[]): unknown };

@@ -28,46 +28,39 @@ export const baggageEntryMetadataFromString = (str: string): BaggageEntryMetadat
   toString: () => str,
 });
 
-/** Immutable baggage over a Map that no one else holds: every change copies it. */
-class BaggageImpl implements Baggage {
-  constructor(private readonly m: Map<string, BaggageEntry> = new Map()) {}
-  getEntry(key: string): BaggageEntry | undefined {
-    return this.m.get(key);
-  }
-  getAllEntries(): [string, BaggageEntry][] {
-    return [...this.m];
-  }
-  setEntry(key: string, entry: BaggageEntry): Baggage {
-    return new BaggageImpl(new Map(this.m).set(key, entry));
-  }
-  removeEntry(key: string): Baggage {
-    return this.removeEntries(key);
-  }
-  removeEntries(...keys: string[]): Baggage {
-    const m = new Map(this.m);
-    for (const k of keys) m.delete(k);
-    return new BaggageImpl(m);
-  }
-  clear(): Baggage {
-    return new BaggageImpl();
-  }
-}
+/**
+ * Immutable baggage over a Map that nothing else holds: every change copies it. Closures rather
+ * than a class: smaller, and baggage objects are few (one per request that carries any).
+ */
+const bag = (m: Map<string, BaggageEntry>): Baggage => {
+  const without = (keys: string[]) => {
+    const c = new Map(m);
+    for (const k of keys) c.delete(k);
+    return bag(c);
+  };
+  return {
+    getEntry: (k) => m.get(k),
+    getAllEntries: () => [...m],
+    setEntry: (k, e) => bag(new Map(m).set(k, e)),
+    removeEntry: (k) => without([k]),
+    removeEntries: (...keys) => without(keys),
+    clear: () => bag(new Map()),
+  };
+};
 
 /** A new baggage holding `entries`. */
 export const createBaggage = (entries: Record<string, BaggageEntry> = {}): Baggage =>
-  new BaggageImpl(new Map(Object.entries(entries)));
+  bag(new Map(Object.entries(entries)));
 
 /*
- * W3C Baggage grammar (https://www.w3.org/TR/baggage/#definition): key = token (RFC 7230
- * 3.2.6), value = *baggage-octet (printable ASCII without DQUOTE "," ";" "\"), properties
- * `;key` or `;key=value`, OWS (SP / HTAB) around every delimiter.
+ * One list member of the W3C Baggage grammar (https://www.w3.org/TR/baggage/#definition):
+ * key = token (RFC 7230 3.2.6), value = *baggage-octet (printable ASCII without DQUOTE "," ";"
+ * "\"), then properties `;key` or `;key=value`; OWS (SP / HTAB) around every delimiter.
+ * Groups: key, value, properties (with their leading ";").
  */
-const TOKEN = "[!#-'*+.\\dA-Z^-z|~-]+";
-const OCTETS = '[!#-+\\--:<-\\[\\]-~]*';
-const W = '[ \\t]*';
-/** lazily built: no work at import time */
-let member: RegExp | undefined;
-const IS_TOKEN = /^[!#-'*+.\dA-Z^-z|~-]+$/;
+const MEMBER =
+  /^[ \t]*([!#-'*+.\dA-Z^-z|~-]+)[ \t]*=[ \t]*([!#-+\--:<-[\]-~]*)[ \t]*((?:;[ \t]*[!#-'*+.\dA-Z^-z|~-]+(?:[ \t]*=[ \t]*[!#-+\--:<-[\]-~]*)?[ \t]*)*)$/;
+const TOKEN = /^[!#-'*+.\dA-Z^-z|~-]+$/;
 
 /**
  * Percent-decodes `s`. Each run of `%XX` is decoded as UTF-8 with U+FFFD for bad sequences, as
@@ -103,7 +96,7 @@ export class W3CBaggagePropagator implements TextMapPropagator {
       try {
         // encodeURIComponent leaves only token characters but ( ), and throws on lone surrogates
         s = encodeURIComponent(k);
-        if (!IS_TOKEN.test(s)) continue;
+        if (!TOKEN.test(s)) continue;
         s += '=' + encodeURIComponent(e.value);
       } catch {
         continue;
@@ -123,18 +116,17 @@ export class W3CBaggagePropagator implements TextMapPropagator {
   extract(ctx: Context, carrier: unknown, getter: TextMapGetter): Context {
     const h = getter.get(carrier, 'baggage');
     if (!h) return ctx;
-    member ||= new RegExp(`^${W}(${TOKEN})${W}=${W}(${OCTETS})${W}((?:;${W}${TOKEN}(?:${W}=${W}${OCTETS})?${W})*)$`);
     const m = new Map<string, BaggageEntry>();
     // several header lines combine with "," (RFC 9110 5.3); a malformed member is skipped
     for (const part of String(h).split(',')) {
-      const r = member.exec(part);
+      const r = MEMBER.exec(part);
       if (r) {
         const e: BaggageEntry = { value: percentDecode(r[2]) };
         if (r[3]) e.metadata = baggageEntryMetadataFromString(r[3].slice(1).trim());
         m.set(percentDecode(r[1]), e);
       }
     }
-    return m.size ? setBaggage(ctx, new BaggageImpl(m)) : ctx;
+    return m.size ? setBaggage(ctx, bag(m)) : ctx;
   }
 
   fields(): string[] {

@@ -1,0 +1,86 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { now, toMillis, toNanoString } from './time';
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
+
+const ORIGIN = 1_700_000_000_000.25;
+
+describe('now', () => {
+  it('is performance.timeOrigin + performance.now(), with sub-millisecond precision', () => {
+    vi.stubGlobal('performance', { timeOrigin: ORIGIN, now: () => 12.125 });
+    expect(now()).toBe(ORIGIN + 12.125);
+    expect(now() % 1).toBeCloseTo(0.375, 6);
+  });
+
+  it('falls back to Date.now() where timeOrigin is 0 (workerd)', () => {
+    vi.stubGlobal('performance', { timeOrigin: 0, now: () => 42 });
+    vi.spyOn(Date, 'now').mockReturnValue(1_700_000_000_123);
+    expect(now()).toBe(1_700_000_000_123);
+  });
+
+  it('tracks the wall clock in the real runtime', () => {
+    const a = Date.now();
+    const t = now();
+    const b = Date.now();
+    // performance's monotonic clock may drift from the wall clock a little over a long run
+    expect(t).toBeGreaterThan(a - 50);
+    expect(t).toBeLessThan(b + 50);
+  });
+});
+
+describe('toMillis', () => {
+  it('keeps epoch milliseconds as they are', () => {
+    expect(toMillis(1_700_000_000_000.5)).toBe(1_700_000_000_000.5);
+  });
+
+  it('reads a number below timeOrigin as a performance.now() reading', () => {
+    vi.stubGlobal('performance', { timeOrigin: ORIGIN, now: () => 0 });
+    expect(toMillis(1234.5)).toBe(ORIGIN + 1234.5);
+    expect(toMillis(0)).toBe(ORIGIN);
+  });
+
+  it('takes every number as epoch milliseconds where timeOrigin is 0', () => {
+    vi.stubGlobal('performance', { timeOrigin: 0, now: () => 0 });
+    expect(toMillis(1234.5)).toBe(1234.5);
+  });
+
+  it('converts a Date', () => {
+    expect(toMillis(new Date(1_700_000_000_123))).toBe(1_700_000_000_123);
+  });
+
+  it('converts an HrTime [seconds, nanoseconds], keeping the fraction', () => {
+    expect(toMillis([1_700_000_000, 123_456_789])).toBeCloseTo(1_700_000_000_123.456789, 3);
+    expect(toMillis([1, 500_000])).toBe(1000.5);
+  });
+
+  it('agrees with performance.now() readings in the real runtime', () => {
+    const p = performance.now();
+    expect(toMillis(p)).toBeCloseTo(performance.timeOrigin + p, 6);
+  });
+});
+
+describe('toNanoString', () => {
+  it('writes decimal nanoseconds, exact to the microsecond', () => {
+    expect(toNanoString(1.5)).toBe('1500000');
+    expect(toNanoString(1_700_000_000_000.123)).toBe('1700000000000123000');
+    expect(toNanoString(1_700_000_000_000)).toBe('1700000000000000000');
+  });
+
+  it('rounds below the microsecond', () => {
+    expect(toNanoString(1.0004)).toBe('1000000');
+    expect(toNanoString(1.0006)).toBe('1001000');
+  });
+
+  it('writes 0 for zero and negative times', () => {
+    expect(toNanoString(0)).toBe('0');
+    expect(toNanoString(-5)).toBe('0');
+  });
+
+  it('never uses exponent notation for current epoch times', () => {
+    const s = toNanoString(Date.now() + 0.123);
+    expect(s).toMatch(/^\d{19}$/);
+  });
+});
