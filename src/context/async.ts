@@ -8,8 +8,8 @@ import type { Context } from './types';
  * `getStore` only, because workerd implements no more (`enterWith` and `disable` throw there).
  */
 export interface AsyncLocalStorageLike {
-  /** Runs `fn` with `store` as the store of everything it starts. */
-  run<R>(store: Context, fn: () => R): R;
+  /** Calls `fn(...args)` with `store` as the store of everything it starts. */
+  run<R, A extends unknown[]>(store: Context, fn: (...args: A) => R, ...args: A): R;
   /** The store of the running code, if any. */
   getStore(): unknown;
 }
@@ -28,7 +28,10 @@ export interface AsyncContextManagerOptions {
 }
 
 /** `AsyncContext.Variable` of the TC39 proposal (only what is used here). */
-type Variable = new (options: { name: string }) => { run<R>(value: Context, fn: () => R): R; get(): unknown };
+type Variable = new (options: { name: string }) => {
+  run<R, A extends unknown[]>(value: Context, fn: (...args: A) => R, ...args: A): R;
+  get(): unknown;
+};
 
 /** The globals this module looks at, all optional. */
 interface Env {
@@ -38,8 +41,11 @@ interface Env {
   process?: { getBuiltinModule?(id: string): { AsyncLocalStorage?: AsyncLocalStorageClass } | undefined };
 }
 
-/** A store: how to run with a context, and how to read it. */
-type Slot = [run: <R>(context: Context, fn: () => R) => R, get: () => unknown];
+/** A store: how to run `Reflect.apply(fn, thisArg, args)` with a context, and how to read it. */
+type Slot = [
+  run: <R>(context: Context, apply: typeof Reflect.apply, fn: () => R, thisArg: unknown, args: unknown[]) => R,
+  get: () => unknown,
+];
 
 let loaded: AsyncLocalStorageClass | undefined;
 let warned = false;
@@ -49,7 +55,9 @@ const findAls = (): AsyncLocalStorageClass | undefined => {
   const g = globalThis as Env;
   try {
     // process.getBuiltinModule: Node >= 20.16, Deno 2, Bun, workerd with nodejs_compat
-    return loaded || g.AsyncLocalStorage || g.process?.getBuiltinModule?.('node:async_hooks')?.AsyncLocalStorage;
+    return (
+      loaded || g.AsyncLocalStorage || g.process?.getBuiltinModule?.('node:async_hooks')?.AsyncLocalStorage
+    );
   } catch {
     return undefined;
   }
@@ -61,12 +69,12 @@ const makeSlot = (given?: AsyncLocalStorageClass): Slot | null => {
     const V = (globalThis as Env).AsyncContext?.Variable;
     if (V) {
       const v = new V({ name: 'otelite' });
-      return [(c, f) => v.run(c, f), () => v.get()];
+      return [v.run.bind(v), v.get.bind(v)] as Slot;
     }
     const A = given || findAls();
     if (A) {
       const s = new A();
-      return [(c, f) => s.run(c, f), () => s.getStore()];
+      return [s.run.bind(s), s.getStore.bind(s)] as Slot;
     }
   } catch {
     // a broken global: treated as absent
@@ -76,7 +84,7 @@ const makeSlot = (given?: AsyncLocalStorageClass): Slot | null => {
     warnConfig(
       'contextManager',
       'AsyncContextManager, but this runtime has neither AsyncContext nor AsyncLocalStorage' +
-        ' (Cloudflare Workers: add compatibility_flags = ["nodejs_als"])',
+        ' (on Cloudflare Workers add the nodejs_als compatibility flag)',
       'StackContextManager',
     );
   }
@@ -132,7 +140,7 @@ export class AsyncContextManager extends StackContextManager {
         // Inside try, esbuild (and so wrangler) leaves this import to the runtime, even when
         // bundling for browsers. `as string` keeps tsc from resolving it: the declaration
         // build has no Node types, and a browser user's tsc should not need them either.
-        const m = (await import('node:async_hooks' as string)) as { AsyncLocalStorage?: AsyncLocalStorageClass };
+        const m: { AsyncLocalStorage?: AsyncLocalStorageClass } = await import('node:async_hooks' as string);
         loaded = m.AsyncLocalStorage;
       } catch {
         // no node:async_hooks here
@@ -155,7 +163,11 @@ export class AsyncContextManager extends StackContextManager {
     ...args: A
   ): ReturnType<F> {
     const s = this.x();
-    return s ? s[0](context, () => fn.apply(thisArg, args)) : super.with(context, fn, thisArg, ...args);
+    // run() passes extra arguments on (Node, Deno, workerd, the proposal): Reflect.apply
+    // saves a closure per call, which measured ~40% of a bare run() on Node 20
+    return s
+      ? s[0](context, Reflect.apply, fn as () => ReturnType<F>, thisArg, args)
+      : super.with(context, fn, thisArg, ...args);
   }
 
   /** Finds the store now (warning once if there is none) rather than at first use. */

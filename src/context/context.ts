@@ -7,47 +7,60 @@ import type { Context } from './types';
  */
 export const createContextKey = (description: string): symbol => Symbol.for(description);
 
+const DELETED = {};
+
+/** Chain length at which a set compacts the chain. */
+const MAX = 32;
+
 /*
- * A context is a node in a persistent linked list: reads walk a short chain and a set allocates
- * one node plus copies of the nodes above the key's old node (otel-js copies a whole Map per
- * set). Each key is in the chain at most once: a set or delete drops the key's old node instead
- * of shadowing it, so a context derived from itself again and again (a timer loop that starts
- * a span from the previous tick's context) stays as long as its number of keys and never keeps
- * old values (spans) alive.
+ * A context is a node in a persistent linked list: setting a value is O(1) and allocates one
+ * object (otel-js copies a whole Map per set), reads walk the short chain. A set on a chain
+ * MAX nodes long first rebuilds it with the live value of each key only, so a context derived
+ * from itself again and again (a timer loop that starts each span from the previous tick's
+ * context) stays short and does not keep every old value (span) alive.
  */
 class Node implements Context {
   constructor(
     private readonly p: Node | undefined,
     private readonly k?: symbol,
     private readonly v?: unknown,
+    /** nodes above the root */
+    private readonly d = 0,
   ) {}
 
   getValue(key: symbol): unknown {
     for (let n: Node | undefined = this; n; n = n.p) {
-      if (n.k === key) return n.v;
+      if (n.k === key) return n.v === DELETED ? undefined : n.v;
     }
     return undefined;
   }
 
   setValue(key: symbol, value: unknown): Context {
-    return new Node(this.w(key), key, value);
+    return (this.d < MAX ? this : this.c()).a(key, value);
   }
 
   deleteValue(key: symbol): Context {
-    return this.w(key);
+    return this.getValue(key) === undefined ? this : this.setValue(key, DELETED);
   }
 
-  /** This chain without `key` (itself when the key is absent). */
-  private w(key: symbol): Node {
-    let f: Node | undefined = this;
-    while (f && f.k !== key) f = f.p;
-    // only the root has no parent, and the root holds no key
-    return f ? this.c(f, f.p!) : this;
+  private a(key: symbol, value: unknown): Node {
+    return new Node(this, key, value, this.d + 1);
   }
 
-  /** Copies the nodes from this one down to `stop` (excluded) onto `base`. */
-  private c(stop: Node, base: Node): Node {
-    return this === stop ? base : new Node(this.p!.c(stop, base), this.k, this.v);
+  /** The same context as a chain with one node per live key. */
+  private c(): Node {
+    const live: Node[] = [];
+    const seen = new Set<symbol | undefined>();
+    let n: Node = this;
+    for (; n.p; n = n.p) {
+      if (!seen.has(n.k)) {
+        seen.add(n.k);
+        if (n.v !== DELETED) live.push(n);
+      }
+    }
+    // n is the root now
+    for (let i = live.length; i--; ) n = n.a(live[i].k!, live[i].v);
+    return n;
   }
 }
 

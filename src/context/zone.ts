@@ -14,7 +14,9 @@ interface ZoneLike {
   run<T, A extends unknown[]>(fn: (...args: A) => T, thisArg: unknown, args: A): T;
 }
 
-type Listener = ((this: unknown, ...args: unknown[]) => unknown) | { handleEvent(...args: unknown[]): unknown };
+type Listener =
+  | ((this: unknown, ...args: unknown[]) => unknown)
+  | { handleEvent(...args: unknown[]): unknown };
 type ListenerOptions = boolean | { capture?: boolean } | undefined;
 type Listen = (this: unknown, type: string, listener: Listener | null, options?: ListenerOptions) => void;
 

@@ -1,13 +1,14 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
 import { cleanAttribute, isAttributeValue } from './attributes';
 import { diag, DiagLogLevel } from './diag';
 
 const KEY = Symbol.for('otelite');
-let log: { error: ReturnType<typeof vi.fn>; warn: ReturnType<typeof vi.fn> };
+type LogFn = (message: string, ...args: unknown[]) => void;
+let log: { error: Mock<LogFn>; warn: Mock<LogFn> };
 
 beforeEach(() => {
   delete (globalThis as { [KEY]?: unknown })[KEY];
-  log = { error: vi.fn(), warn: vi.fn() };
+  log = { error: vi.fn<LogFn>(), warn: vi.fn<LogFn>() };
   diag.setLogger(log, DiagLogLevel.ALL);
 });
 

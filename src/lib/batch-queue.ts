@@ -44,8 +44,9 @@ function positive(config: BatchConfig, key: keyof BatchConfig, d: number): numbe
 /**
  * The engine of the batch processors: queues items and exports them in batches, on a timer,
  * when a batch is full, on `forceFlush`, and (in browsers) synchronously when the page hides, so
- * that the exporter can send them with a request that survives the unload. Memory is bounded by
- * `maxQueueSize`; what does not fit is dropped and counted in {@link BatchQueue.dropped}.
+ * that the exporter can send them with a request that survives the unload. Memory is bounded:
+ * `maxQueueSize` items wait, one batch is in flight (plus what `forceFlush` and page exit hand
+ * over at once); what does not fit is dropped and counted in {@link BatchQueue.dropped}.
  *
  * A processor extends it and calls {@link BatchQueue.add} from its `onEnd`/`onEmit`.
  */
@@ -61,6 +62,7 @@ export class BatchQueue<T> {
   private readonly flying = new Set<Promise<void>>();
   private readonly off: () => void;
   private down = false;
+  private busy = false;
 
   /**
    * @param e - where items go
@@ -84,28 +86,47 @@ export class BatchQueue<T> {
   /** Queues `item`; exports a batch at once when one is full. Ignored after shutdown. */
   protected add(item: T): void {
     if (this.down) return;
-    const q = this.q;
-    if (q.length >= this.max) {
+    if (this.q.length >= this.max) {
       this.dropped++;
       reportOnce(this.k + '.full', 'export queue full; dropping ' + this.k);
       return;
     }
-    q.push(item);
-    if (q.length >= this.batch) this.send(q.splice(0, this.batch));
-    if (q.length && !this.timer && this.delay < Infinity) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.drain();
-      }, this.delay);
+    this.q.push(item);
+    this.next();
+  }
+
+  /**
+   * Exports a full batch now, or makes sure the timer will export a partial one. Only one regular
+   * export is in flight at a time (the specification does not let a processor call `export`
+   * concurrently): while it runs, items wait in the queue, which is what makes `maxQueueSize` a
+   * real bound when the collector is slow or down.
+   */
+  private next(): void {
+    if (this.busy || !this.q.length) return;
+    if (this.q.length >= this.batch) this.one();
+    else if (!this.timer && this.delay < Infinity) {
+      this.timer = setTimeout(() => this.one(), this.delay);
       // Node: a pending export must not keep the process alive by itself
       (this.timer as { unref?: () => void }).unref?.();
     }
   }
 
+  /** Starts the one regular export, of one batch; when it ends, the next one is considered. */
+  private one(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.busy || !this.q.length) return; // the export in flight calls next() when it ends
+    this.busy = true;
+    this.send(this.q.splice(0, this.batch)).then(() => {
+      this.busy = false;
+      this.next();
+    });
+  }
+
   /**
    * Starts exports of everything queued, now and synchronously (page exit needs the exporter
-   * called before the handler returns). It never waits for exports in flight: a second page-exit
-   * flush (`visibilitychange` after `pagehide`) must send what was queued in between.
+   * called before the handler returns), whatever is in flight: a second page-exit flush
+   * (`visibilitychange` after `pagehide`) must send what was queued in between, not wait.
    */
   private drain(): void {
     clearTimeout(this.timer);
@@ -113,7 +134,8 @@ export class BatchQueue<T> {
     while (this.q.length) this.send(this.q.splice(0, this.batch));
   }
 
-  private send(items: T[]): void {
+  /** One export; the promise settles when the exporter reports back or times out, never rejects. */
+  private send(items: T[]): Promise<void> {
     const p = new Promise<void>((resolve) => {
       const t = this.timeout < Infinity ? setTimeout(() => end({ code: 1, error: 'timeout' }), this.timeout) : 0;
       const end = (r: { code: number; error?: unknown }): void => {
@@ -129,6 +151,7 @@ export class BatchQueue<T> {
     });
     this.flying.add(p);
     p.then(() => this.flying.delete(p));
+    return p;
   }
 
   /** Exports everything queued and waits for every export in flight. */

@@ -65,14 +65,16 @@ export function reportOnce(key: string, message: string, ...args: unknown[]): vo
  * one `console.warn` naming the key, the value and the default used instead.
  */
 export function warnConfig(key: string, value: unknown, fallback: unknown): void {
-  let shown: string;
+  const show = (v: unknown): string => {
+    try {
+      // numbers as themselves: JSON would show NaN (a bad env var through Number()) as null
+      return (typeof v != 'number' && JSON.stringify(v)) || String(v);
+    } catch {
+      return String(v);
+    }
+  };
   try {
-    shown = JSON.stringify(value) ?? String(value);
-  } catch {
-    shown = String(value);
-  }
-  try {
-    console.warn(`otelite: invalid ${key} ${shown}; using ${JSON.stringify(fallback) ?? fallback}`);
+    console.warn(`otelite: invalid ${key} ${show(value)}; using ${show(fallback)}`);
   } catch {
     // console may be missing or patched badly
   }

@@ -33,7 +33,8 @@ describe('now', () => {
 
 describe('toMillis', () => {
   it('keeps epoch milliseconds as they are', () => {
-    expect(toMillis(1_700_000_000_000.5)).toBe(1_700_000_000_000.5);
+    const t = performance.timeOrigin + 86_400_000.5; // any epoch time after the time origin
+    expect(toMillis(t)).toBe(t);
   });
 
   it('reads a number below timeOrigin as a performance.now() reading', () => {
@@ -82,5 +83,14 @@ describe('toNanoString', () => {
   it('never uses exponent notation for current epoch times', () => {
     const s = toNanoString(Date.now() + 0.123);
     expect(s).toMatch(/^\d{19}$/);
+  });
+});
+
+describe('toMillis heuristic (as in otel-js)', () => {
+  it('reads an epoch number older than timeOrigin as a performance.now() offset: pass a Date for such times', () => {
+    vi.stubGlobal('performance', { timeOrigin: ORIGIN, now: () => 0 });
+    const hourBefore = ORIGIN - 3_600_000;
+    expect(toMillis(hourBefore)).toBe(ORIGIN + hourBefore);
+    expect(toMillis(new Date(hourBefore))).toBe(Math.floor(hourBefore));
   });
 });

@@ -4,7 +4,7 @@ import type { ContextManager } from '../context/types';
 import { report } from '../lib/diag';
 import { trace } from './api';
 import { RandomIdGenerator, type IdGenerator } from './id-generator';
-import { propagation } from './propagation/api';
+import { setGlobalPropagator } from './propagation/api';
 import { W3CBaggagePropagator } from './propagation/baggage';
 import { CompositePropagator } from './propagation/composite';
 import { W3CTraceContextPropagator } from './propagation/trace-context';
@@ -40,7 +40,7 @@ export interface RegisterConfig {
 
 const limit = (v: number | undefined, d: number): number => (typeof v == 'number' && v >= 0 ? v : d);
 
-/** Collects failures of several processors into one rejection, after all have run. */
+/** Runs `fn` on every item; once all have settled, reports each failure. Never rejects: a broken processor must not break the host. */
 export async function each<T>(items: T[], fn: (item: T) => Promise<void>): Promise<void> {
   const results = await Promise.allSettled(items.map(async (i) => fn(i)));
   for (const r of results) if (r.status == 'rejected') report(0, 'processor failed', r.reason);
@@ -100,7 +100,7 @@ export class TracerProvider implements ApiTracerProvider {
       context.setGlobalContextManager((config.contextManager ?? new StackContextManager()).enable());
     }
     if (config.propagator !== null) {
-      propagation.setGlobalPropagator(
+      setGlobalPropagator(
         config.propagator ??
           new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
       );

@@ -20,7 +20,10 @@ export function resourceFromAttributes(attributes: Attributes, schemaUrl?: strin
       if (!other) return this;
       // Schema URLs: keep whichever is set; when both are and differ, the spec calls the
       // merge an error, and the updating side's URL is the more useful one to keep.
-      return resourceFromAttributes({ ...attributes, ...other.attributes }, other.schemaUrl || schemaUrl);
+      const merged: Attributes = { ...attributes };
+      // an undefined value is an option left unset, not a value: it must not erase the old one
+      for (const k in other.attributes) if (other.attributes[k] !== undefined) merged[k] = other.attributes[k];
+      return resourceFromAttributes(merged, other.schemaUrl || schemaUrl);
     },
   };
 }

@@ -4,6 +4,7 @@ import type { ReadableSpan, SpanExporter, SpanProcessor } from './sdk-types';
 /** Exports each sampled span as soon as it ends. For tests and development; use the batch processor in production. */
 export class SimpleSpanProcessor implements SpanProcessor {
   private readonly pending = new Set<Promise<void>>();
+  private down = false;
 
   /** @param e - where spans go */
   constructor(private readonly e: SpanExporter) {}
@@ -13,7 +14,7 @@ export class SimpleSpanProcessor implements SpanProcessor {
 
   /** {@inheritDoc SpanProcessor.onEnd} */
   onEnd(span: ReadableSpan): void {
-    if (!(span.spanContext().traceFlags & 1)) return;
+    if (this.down || !(span.spanContext().traceFlags & 1)) return;
     const p = new Promise<void>((done) => {
       try {
         this.e.export([span], (r) => {
@@ -37,6 +38,9 @@ export class SimpleSpanProcessor implements SpanProcessor {
 
   /** {@inheritDoc SpanProcessor.shutdown} */
   async shutdown(): Promise<void> {
+    // the spec: after shutdown, onEnd is ignored and the exporter is shut down once
+    if (this.down) return;
+    this.down = true;
     await this.forceFlush();
     await this.e.shutdown();
   }

@@ -51,6 +51,8 @@ function putAll(into: Attributes, attrs: Attributes | undefined, max: number, le
   return dropped;
 }
 
+const str = (v: unknown): string | undefined => (v === undefined ? v : String(v));
+
 function limitedLink(link: Link, x: ResolvedLimits): Link {
   const attributes: Attributes = {};
   const dropped = putAll(attributes, link.attributes, x.la, x.l, 0);
@@ -127,14 +129,9 @@ export class RecordingSpan implements Span, ReadableSpan {
     return !this.ended;
   }
 
-  private late(what: string): boolean {
-    if (this.ended) report(1, `${what} on ended span ${this.name}`);
-    return this.ended;
-  }
-
   /** {@inheritDoc Span.setAttribute} */
   setAttribute(key: string, value: AttributeValue): this {
-    if (this.late('setAttribute')) return this;
+    if (this.ended) return this;
     const x = this.t.x;
     const v = cleanAttribute(key, value, x.l);
     if (v !== undefined) {
@@ -159,7 +156,7 @@ export class RecordingSpan implements Span, ReadableSpan {
 
   /** {@inheritDoc Span.addEvent} */
   addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
-    if (this.late('addEvent')) return this;
+    if (this.ended) return this;
     const x = this.t.x;
     if (this.events.length >= x.e) {
       this.droppedEventsCount++;
@@ -186,7 +183,7 @@ export class RecordingSpan implements Span, ReadableSpan {
 
   /** {@inheritDoc Span.addLink} */
   addLink(link: Link): this {
-    if (this.late('addLink')) return this;
+    if (this.ended) return this;
     if (this.links.length >= this.t.x.k) this.droppedLinksCount++;
     else this.links.push(limitedLink(link, this.t.x));
     return this;
@@ -201,7 +198,7 @@ export class RecordingSpan implements Span, ReadableSpan {
   /** {@inheritDoc Span.setStatus} */
   setStatus(status: SpanStatus): this {
     // The spec: OK is final, UNSET changes nothing, a description belongs to ERROR only.
-    if (this.late('setStatus') || this.status.code == 1 || !status || !status.code) return this;
+    if (this.ended || this.status.code == 1 || !status || !status.code) return this;
     this.status =
       status.code == 2 && typeof status.message == 'string'
         ? { code: 2, message: status.message }
@@ -211,29 +208,33 @@ export class RecordingSpan implements Span, ReadableSpan {
 
   /** {@inheritDoc Span.updateName} */
   updateName(name: string): this {
-    if (!this.late('updateName')) this.name = String(name);
+    if (!this.ended) this.name = String(name);
     return this;
   }
 
   /** {@inheritDoc Span.recordException} */
   recordException(exception: Exception, time?: TimeInput): void {
-    const attrs: Attributes = {};
-    if (typeof exception == 'string') attrs['exception.message'] = exception;
-    else if (exception) {
-      const type = exception.name || exception.code;
-      if (type !== undefined) attrs['exception.type'] = String(type);
-      if (exception.message !== undefined) attrs['exception.message'] = String(exception.message);
-      if (exception.stack !== undefined) attrs['exception.stacktrace'] = String(exception.stack);
-    }
-    this.addEvent('exception', attrs, time);
+    const e = typeof exception == 'string' ? { message: exception } : exception || {};
+    // undefined values are skipped by the attribute rules, so absent fields simply vanish
+    this.addEvent(
+      'exception',
+      {
+        'exception.type': str(e.name || e.code),
+        'exception.message': str(e.message),
+        'exception.stacktrace': str(e.stack),
+      },
+      time,
+    );
   }
 
   /** {@inheritDoc Span.end} */
   end(endTime?: TimeInput): void {
-    if (this.late('end')) return;
+    // Writes after the end are ignored silently (the spec allows it); a second end is the
+    // one mistake worth a diagnostic, as it usually means two owners of one span.
+    if (this.ended) return report(1, 'span ended twice: ' + this.name);
     let t = endTime === undefined ? now() : toMillis(endTime);
     if (!(t >= this.startTime)) {
-      report(1, `span ${this.name} ends before it starts; using its start time`);
+      report(1, 'span ends before it starts: ' + this.name);
       t = this.startTime;
     }
     this.endTime = t;
@@ -243,7 +244,7 @@ export class RecordingSpan implements Span, ReadableSpan {
       try {
         p[i].onEnd(this);
       } catch (e) {
-        report(0, 'span processor onEnd failed', e);
+        report(0, 'onEnd', e);
       }
     }
   }

@@ -2,7 +2,7 @@ import { context } from '../context/api';
 import type { Context } from '../context/types';
 import { report } from '../lib/diag';
 import { isTracingSuppressed } from '../lib/suppress';
-import { getSpanContext, startActiveSpan } from './api';
+import { deleteSpan, getSpanContext, startActiveSpan } from './api';
 import type { IdGenerator } from './id-generator';
 import { NonRecordingSpan } from './non-recording-span';
 import type { Sampler } from './sampler';
@@ -30,7 +30,9 @@ export class SdkTracer implements Tracer {
     try {
       ctx ||= context.active();
       if (isTracingSuppressed(ctx)) return new NonRecordingSpan();
-      let parent = opts?.root ? undefined : getSpanContext(ctx);
+      // root: a new trace for the sampler and the processors too (both read the parent from ctx)
+      if (opts?.root) ctx = deleteSpan(ctx);
+      let parent = getSpanContext(ctx);
       if (!isSpanContextValid(parent)) parent = undefined;
       const traceId = parent ? parent.traceId : this.ids.generateTraceId();
       const spanId = this.ids.generateSpanId();
@@ -40,7 +42,8 @@ export class SdkTracer implements Tracer {
       const sc: SpanContext = {
         traceId,
         spanId,
-        traceFlags: res.decision == 2 ? 1 : 0,
+        // bit 1 is W3C Level 2's "random trace id": true of ids we make, inherited otherwise
+        traceFlags: (res.decision == 2 ? 1 : 0) | (parent ? parent.traceFlags & 2 : 2),
         traceState: res.traceState ?? parent?.traceState,
       };
       if (!res.decision) return new NonRecordingSpan(sc);

@@ -93,9 +93,21 @@ export function keyValues(attrs: Readonly<Record<string, unknown>> | undefined):
   if (attrs)
     for (const k in attrs) {
       const v = attrs[k];
-      if (v !== undefined) s += (s ? ',{"key":' : '{"key":') + str(k) + ',"value":' + anyValue(v) + '}';
+      if (v !== undefined) s += (s ? ',' : '') + keyOpen(k) + anyValue(v) + '}';
     }
   return '[' + s + ']';
+}
+
+/** `{"key":"k","value":` per attribute key: the same few keys come back on every span. */
+const KEYS = /* @__PURE__ */ new Map<string, string>();
+
+function keyOpen(k: string): string {
+  let p = KEYS.get(k);
+  if (p === undefined) {
+    p = '{"key":' + str(k) + ',"value":';
+    if (KEYS.size < 512) KEYS.set(k, p); // bounded: unusual keys are simply not cached
+  }
+  return p;
 }
 
 /**
@@ -154,6 +166,14 @@ export function groupByResourceScope<T>(
 }
 
 /**
+ * `s`, flattened: string concatenation builds a rope of many small pieces, and V8 flattens a
+ * rope about 2x faster while its pieces are fresh in the cache (one item's worth) than all at
+ * once at the end (measured: 512 spans, 530 KB of JSON, flattening at the end cost more than
+ * building). `indexOf` flattens its receiver in every engine; the result is unused.
+ */
+const flat = (s: string): string => (s.indexOf('\0'), s);
+
+/**
  * A whole `Export*ServiceRequest` as JSON text, grouped by resource then scope.
  *
  * `kind` names the signal's messages: `'Spans'` gives `resourceSpans` / `scopeSpans`, `'Logs'`
@@ -180,7 +200,7 @@ export function encodeRequest<T>(
     let ss = '';
     for (const [s, its] of scopes) {
       let body = '';
-      for (let i = 0; i < its.length; i++) body += (i ? ',' : '') + encodeItem(its[i]);
+      for (let i = 0; i < its.length; i++) body += (i ? ',' : '') + flat(encodeItem(its[i]));
       ss += (ss ? ',{"scope":' : '{"scope":') + scopeJson(s) + ',"' + list + '":[' + body + ']' + strField('schemaUrl', s.schemaUrl) + '}';
     }
     out += (out ? ',{"resource":' : '{"resource":') + resourceJson(r) + ',"scope' + kind + '":[' + ss + ']' + strField('schemaUrl', r.schemaUrl) + '}';

@@ -17,6 +17,17 @@ export { baggageEntryMetadataFromString } from './baggage';
 const propagator = (): TextMapPropagator | undefined => globals().p as TextMapPropagator | undefined;
 
 /**
+ * Installs the global propagator; false when one is installed already. Also a standalone export
+ * so that the SDK's `register()` does not pull the whole API object into every bundle.
+ */
+export const setGlobalPropagator = (p: TextMapPropagator): boolean => {
+  const g = globals();
+  if (g.p) return false;
+  g.p = p;
+  return true;
+};
+
+/**
  * The propagation API, shaped like `@opentelemetry/api`'s `propagation`. Until a propagator is
  * registered (the SDK's `register()` installs W3C trace context + baggage), `inject` writes
  * nothing and `extract` returns the context it was given. Nothing here throws.
@@ -48,13 +59,7 @@ export const propagation = {
     return p ? safe(() => p.fields(), []) : [];
   },
 
-  /** Installs the global propagator; false when one is installed already. */
-  setGlobalPropagator(p: TextMapPropagator): boolean {
-    const g = globals();
-    if (g.p) return false;
-    g.p = p;
-    return true;
-  },
+  setGlobalPropagator,
 
   /** Removes the global propagator. */
   disable(): void {

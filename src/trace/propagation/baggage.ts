@@ -14,8 +14,7 @@ import type {
 const BAGGAGE_KEY = createContextKey('OpenTelemetry Baggage Key');
 
 /** The baggage in `ctx`. */
-export const getBaggage = (ctx: Context): Baggage | undefined =>
-  (ctx.getValue(BAGGAGE_KEY) as Baggage | undefined) || undefined;
+export const getBaggage = (ctx: Context): Baggage | undefined => ctx.getValue(BAGGAGE_KEY) as Baggage | undefined;
 
 /** `ctx` with `baggage`. */
 export const setBaggage = (ctx: Context, baggage: Baggage): Context => ctx.setValue(BAGGAGE_KEY, baggage);
@@ -101,8 +100,10 @@ export class W3CBaggagePropagator implements TextMapPropagator {
       } catch {
         continue;
       }
+      // metadata is user text: sent only when it is valid property syntax, so it cannot break
+      // the member (a "," in it) or the header (non-ASCII)
       const meta = e.metadata?.toString();
-      if (meta) s += ';' + meta;
+      if (meta && MEMBER.test('k=;' + meta)) s += ';' + meta;
       // never a partial member: one that does not fit is left out, later smaller ones still go
       s = out ? out + ',' + s : s;
       if (s.length <= MAX_BYTES) {

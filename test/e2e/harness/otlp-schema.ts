@@ -249,6 +249,8 @@ export const NEWER_FIELDS: readonly string[] = Object.entries(MSG).flatMap(([m, 
 
 interface Walk {
   errors: string[];
+  /** keep values that break the rules in the round trip input (to test the schema layer alone) */
+  keep: boolean;
   /** paths with an error already reported, so the round trip does not repeat them */
   bad: string[];
   Long: LongCtor;
@@ -270,12 +272,26 @@ function show(v: unknown): string {
   return `${typeof v} ${s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + '...' : s}`;
 }
 
-/** A close known name for an unknown key: case or snake_case mistakes. */
+/** Edit distance, for suggestions. */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** A close known name for an unknown key: case or snake_case mistakes, typos. */
 function suggest(key: string, fields: Record<string, Field>): string {
   const norm = (s: string) => s.replace(/_/g, '').toLowerCase();
-  const hit = Object.keys(fields).find((k) => norm(k) === norm(key));
+  const names = Object.keys(fields);
+  const hit = names.find((k) => norm(k) === norm(key));
   if (hit) return ` (OTLP/JSON uses lowerCamelCase: did you mean "${hit}"?)`;
-  return ` (known fields: ${Object.keys(fields).join(', ')})`;
+  const near = names.find((k) => distance(norm(k), norm(key)) <= 2);
+  if (near) return ` (did you mean "${near}"?)`;
+  return ` (known fields: ${names.join(', ')})`;
 }
 
 /** Returns [protobufjs input, expected toObject output] or undefined when invalid. */
@@ -342,9 +358,6 @@ function message(w: Walk, name: string, v: unknown, path: string): [Record<strin
   const inp: Record<string, unknown> = {};
   const exp: Record<string, unknown> = {};
   const obj = v as Record<string, unknown>;
-  for (const [f, spec] of Object.entries(fields)) {
-    if (spec.req && (obj[f] === undefined || obj[f] === '')) fail(w, `${path}.${f}`.replace(/^\./, ''), `required field ${name}.${f} is missing`);
-  }
   for (const [k, val] of Object.entries(obj)) {
     const p = path ? `${path}.${k}` : k;
     const spec = fields[k];
@@ -369,9 +382,9 @@ function message(w: Walk, name: string, v: unknown, path: string): [Record<strin
       const exs: unknown[] = [];
       val.forEach((item, i) => {
         const e = MSG[spec.t] ? message(w, spec.t, item, `${p}[${i}]`) : scalar(w, spec.t, item, `${p}[${i}]`);
-        if (!e) return; // reported; left out of the round trip
-        ins.push(e[0]);
-        exs.push(e[1]);
+        if (!e && !w.keep) return; // reported; left out of the round trip
+        ins.push(e ? e[0] : item);
+        exs.push(e ? e[1] : item);
       });
       // protobuf cannot tell an empty list from an absent one
       if (ins.length === 0) continue;
@@ -379,9 +392,14 @@ function message(w: Walk, name: string, v: unknown, path: string): [Record<strin
     } else {
       r = MSG[spec.t] ? message(w, spec.t, val, p) : scalar(w, spec.t, val, p);
     }
-    if (!r || spec.newer) continue; // newer fields: checked above, unknown to the generated module
+    if (spec.newer) continue; // checked above, unknown to the generated module
+    if (!r && w.keep) r = [val, val];
+    if (!r) continue;
     inp[k] = r[0];
     exp[k] = r[1];
+  }
+  for (const [f, spec] of Object.entries(fields)) {
+    if (spec.req && (obj[f] === undefined || obj[f] === '')) fail(w, path ? `${path}.${f}` : f, `required field ${name}.${f} is missing`);
   }
   return [inp, exp];
 }
@@ -423,15 +441,28 @@ function diff(exp: unknown, got: unknown, path: string, out: string[]): void {
 
 const MAX_ERRORS = 50;
 
+/** Options of {@link validateOtlp}. */
+export interface ValidateOptions {
+  /**
+   * Run one layer only: `'rules'` (OTLP/JSON rules, no protobuf) or `'schema'` (protobuf verify
+   * and round trip alone, with rule-breaking values passed through as they are). Default both.
+   */
+  only?: 'rules' | 'schema';
+}
+
 /**
  * Validates one OTLP/JSON export request body (already parsed) for `signal`.
  * Returns the list of errors, empty when the payload is valid. Never throws on bad input.
  */
-export function validateOtlp(signal: Signal, body: unknown): string[] {
+export function validateOtlp(signal: Signal, body: unknown, opts: ValidateOptions = {}): string[] {
   const { req, Long } = schema();
-  const w: Walk = { errors: [], bad: [], Long };
+  const w: Walk = { errors: [], bad: [], Long, keep: opts.only === 'schema' };
   const r = message(w, signal, body, '');
-  if (r) {
+  if (opts.only === 'schema') {
+    w.errors.length = 0;
+    w.bad.length = 0;
+  }
+  if (r && opts.only !== 'rules') {
     const type = req[signal];
     const verr = type.verify(r[0]);
     if (verr) w.errors.push(`protobuf verify: ${verr}`);

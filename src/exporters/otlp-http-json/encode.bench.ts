@@ -1,0 +1,130 @@
+/**
+ * Encoding cost: otelite's `encodeTraces` against opentelemetry-js's `JsonTraceSerializer`
+ * (the `@opentelemetry/otlp-transformer` that `@opentelemetry/exporter-trace-otlp-http` uses)
+ * on the same 512-span batch, in the same process.
+ *
+ *   npx vitest bench --run src/exporters/otlp-http-json/encode.bench.ts
+ *
+ * Both sides produce what goes on the wire: otel-js's `serializeRequest` returns UTF-8 bytes;
+ * otelite's exporter also encodes its JSON text to UTF-8 (`TextEncoder`) before gzip or sending,
+ * so that is included on our side too. Besides vitest's table, a block of alternating rounds
+ * prints medians, the ratio and bytes per span.
+ */
+import { createRequire } from 'node:module';
+import { bench, describe } from 'vitest';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan as OtelSpan } from '@opentelemetry/sdk-trace-base';
+import { resourceFromAttributes as otelResource } from '@opentelemetry/resources';
+import { TracerProvider } from '../../trace/provider';
+import { resourceFromAttributes } from '../../trace/resource';
+import type { ReadableSpan, SpanProcessor } from '../../trace/sdk-types';
+import type { Attributes } from '../../lib/types';
+import { encodeTraces } from './traces';
+
+const require = createRequire(import.meta.url);
+const transformer = createRequire(require.resolve('@opentelemetry/exporter-trace-otlp-http'))(
+  '@opentelemetry/otlp-transformer',
+) as { JsonTraceSerializer: { serializeRequest(spans: OtelSpan[]): Uint8Array } };
+const { JsonTraceSerializer } = transformer;
+
+const N = 512;
+const T0 = Date.now() - 60_000;
+
+/** The attributes of span `i`: a typical browser fetch span (strings, ints, a double, a bool). */
+const attrsOf = (i: number): Attributes => ({
+  'http.request.method': i % 3 ? 'GET' : 'POST',
+  'url.full': `https://api.example.com/v1/items/${i}?page=${i % 7}`,
+  'server.address': 'api.example.com',
+  'server.port': 443,
+  'http.response.status_code': i % 17 ? 200 : 503,
+  'http.response.body.size': 1000 + i * 13,
+  'network.protocol.version': '2',
+  'app.cache.hit_ratio': 0.25 + i / 10_000,
+  'app.cached': i % 2 == 0,
+});
+
+const RES = { 'service.name': 'shop-web', 'service.version': '1.4.2', 'deployment.environment.name': 'prod' };
+
+/** Drives either SDK's tracer with the same calls and times. */
+function record(tracer: {
+  startSpan(n: string, o: { kind: number; startTime: number; attributes: Attributes }, ctx?: unknown): {
+    addEvent(n: string, a: Attributes, t: number): unknown;
+    setStatus(s: { code: number; message?: string }): unknown;
+    end(t: number): void;
+  };
+}): void {
+  for (let i = 0; i < N; i++) {
+    const t = T0 + i * 3.141;
+    const s = tracer.startSpan(i % 3 ? 'GET' : 'POST', { kind: 2, startTime: t, attributes: attrsOf(i) });
+    s.addEvent('fetchStart', {}, t + 0.1);
+    s.addEvent('responseStart', {}, t + 20.5);
+    s.addEvent('responseEnd', { 'http.response.body.size': 1000 + i }, t + 31.25);
+    if (i % 17 == 0) s.setStatus({ code: 2, message: 'HTTP 503' });
+    s.end(t + 32);
+  }
+}
+
+function otelSpans(): OtelSpan[] {
+  const mem = new InMemorySpanExporter();
+  const p = new BasicTracerProvider({ resource: otelResource(RES), spanProcessors: [new SimpleSpanProcessor(mem)] });
+  record(p.getTracer('@opentelemetry/instrumentation-fetch', '0.223.0') as never);
+  return mem.getFinishedSpans();
+}
+
+function oteliteSpans(): ReadableSpan[] {
+  const out: ReadableSpan[] = [];
+  const collect: SpanProcessor = {
+    onStart() {},
+    onEnd: (s) => void out.push(s),
+    forceFlush: async () => {},
+    shutdown: async () => {},
+  };
+  const p = new TracerProvider({ resource: resourceFromAttributes(RES), spanProcessors: [collect] });
+  record(p.getTracer('@opentelemetry/instrumentation-fetch', '0.223.0') as never);
+  return out;
+}
+
+const theirs = otelSpans();
+const ours = oteliteSpans();
+const enc = new TextEncoder();
+const oursBytes = (): Uint8Array => enc.encode(encodeTraces(ours));
+const theirsBytes = (): Uint8Array => JsonTraceSerializer.serializeRequest(theirs);
+
+function median(f: () => unknown, rounds: number): number {
+  const ts: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t = performance.now();
+    f();
+    ts.push(performance.now() - t);
+  }
+  ts.sort((a, b) => a - b);
+  return ts[rounds >> 1];
+}
+
+{
+  // warm up both, then alternate blocks so that neither side gets a quieter machine
+  for (let i = 0; i < 50; i++) (oursBytes(), theirsBytes());
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let k = 0; k < 10; k++) {
+    a.push(median(oursBytes, 30));
+    b.push(median(theirsBytes, 30));
+  }
+  a.sort((x, y) => x - y);
+  b.sort((x, y) => x - y);
+  const mo = a[5];
+  const mt = b[5];
+  const bo = oursBytes().length / N;
+  const bt = theirsBytes().length / N;
+  const strOnly = median(() => encodeTraces(ours), 200);
+  console.log(
+    `\nencode ${N} spans (median): otelite ${mo.toFixed(3)} ms (${strOnly.toFixed(3)} ms without TextEncoder), ` +
+      `otel-js JsonTraceSerializer ${mt.toFixed(3)} ms, ratio ${(mt / mo).toFixed(2)}x\n` +
+      `bytes per span: otelite ${bo.toFixed(1)}, otel-js ${bt.toFixed(1)} (${((bo / bt) * 100).toFixed(1)}%)\n`,
+  );
+}
+
+describe(`encode ${N} spans to OTLP JSON bytes`, () => {
+  bench('otelite encodeTraces + TextEncoder', () => void oursBytes(), { time: 1500 });
+  bench('otel-js JsonTraceSerializer.serializeRequest', () => void theirsBytes(), { time: 1500 });
+});

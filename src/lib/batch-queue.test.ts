@@ -1,0 +1,215 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { BatchConfig, BatchExporter } from './batch-queue';
+import { diag, DiagLogLevel } from './diag';
+
+/*
+ * The queue registers a page-exit hook, and page-exit.ts keeps module state: each test gets fresh
+ * modules and, where it needs one, a fake browser (a `document` and globalThis as event target).
+ */
+
+const KEY = Symbol.for('otelite');
+type Mod = typeof import('./batch-queue');
+
+class Exp implements BatchExporter<number> {
+  batches: number[][] = [];
+  /** when set, `done` is held until `release` */
+  hold = false;
+  held: Array<() => void> = [];
+  shut = 0;
+  flushed = 0;
+  export(items: number[], done: (r: { code: number; error?: unknown }) => void): void {
+    this.batches.push(items);
+    if (this.hold) this.held.push(() => done({ code: 0 }));
+    else done({ code: 0 });
+  }
+  release(): void {
+    for (const f of this.held.splice(0)) f();
+  }
+  async shutdown(): Promise<void> {
+    this.shut++;
+  }
+  async forceFlush(): Promise<void> {
+    this.flushed++;
+  }
+}
+
+async function queue(config: BatchConfig = {}, delay = 1000): Promise<{ q: { add(n: number): void } & InstanceType<Mod['BatchQueue']>; e: Exp }> {
+  vi.resetModules();
+  const { BatchQueue } = await import('./batch-queue');
+  class Q extends BatchQueue<number> {
+    override add(n: number): void {
+      super.add(n);
+    }
+  }
+  const e = new Exp();
+  return { q: new Q(e, config, delay, 'test'), e };
+}
+
+let warn: ReturnType<typeof vi.spyOn>;
+beforeEach(() => {
+  delete (globalThis as { [KEY]?: unknown })[KEY];
+  vi.useFakeTimers();
+  warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+  warn.mockRestore();
+});
+
+describe('BatchQueue', () => {
+  it('exports after the scheduled delay, all queued items in one batch', async () => {
+    const { q, e } = await queue({}, 1000);
+    q.add(1);
+    q.add(2);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(e.batches).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(e.batches).toEqual([[1, 2]]);
+    q.add(3);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(e.batches).toEqual([[1, 2], [3]]);
+  });
+
+  it('exports a full batch at once, without waiting for the timer', async () => {
+    const { q, e } = await queue({ maxExportBatchSize: 2 });
+    q.add(1);
+    q.add(2);
+    expect(e.batches).toEqual([[1, 2]]);
+    q.add(3);
+    expect(e.batches).toEqual([[1, 2]]);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(e.batches).toEqual([[1, 2], [3]]);
+  });
+
+  it('is bounded: one export in flight, the queue capped, the rest dropped, counted, reported once', async () => {
+    const log = { error: vi.fn<(m: string, ...a: unknown[]) => void>() };
+    diag.setLogger(log, DiagLogLevel.ALL);
+    const { q, e } = await queue({ maxQueueSize: 3, maxExportBatchSize: 3, scheduledDelayMillis: Infinity });
+    e.hold = true;
+    for (let i = 0; i < 10; i++) q.add(i);
+    // 0..2 leave as a full batch; 3..5 wait while it is in flight (no concurrent export); 6..9 drop
+    expect(e.batches).toEqual([[0, 1, 2]]);
+    expect(q.dropped).toBe(4);
+    expect(log.error).toHaveBeenCalledTimes(1);
+    e.release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(e.batches).toEqual([[0, 1, 2], [3, 4, 5]]);
+    diag.disable();
+  });
+
+  it('exports the next full batch as soon as the one in flight ends', async () => {
+    const { q, e } = await queue({ maxQueueSize: 100, maxExportBatchSize: 2 });
+    e.hold = true;
+    for (let i = 0; i < 5; i++) q.add(i);
+    expect(e.batches).toEqual([[0, 1]]);
+    e.release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(e.batches).toEqual([[0, 1], [2, 3]]);
+    e.release();
+    await vi.advanceTimersByTimeAsync(0);
+    // a partial batch waits for the timer
+    expect(e.batches).toEqual([[0, 1], [2, 3]]);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(e.batches).toEqual([[0, 1], [2, 3], [4]]);
+  });
+
+  it('never holds more than maxQueueSize while exports are slow', async () => {
+    const { q, e } = await queue({ maxQueueSize: 5, maxExportBatchSize: 5, scheduledDelayMillis: Infinity });
+    e.hold = true;
+    for (let i = 0; i < 100; i++) q.add(i);
+    expect(q.dropped).toBe(90);
+    expect(e.batches.flat().length).toBe(5);
+  });
+
+  it('caps the batch size at the queue size', async () => {
+    const { q, e } = await queue({ maxQueueSize: 2, maxExportBatchSize: 512 });
+    q.add(1);
+    q.add(2);
+    expect(e.batches).toEqual([[1, 2]]);
+  });
+
+  it('with scheduledDelayMillis Infinity sets no timer at all', async () => {
+    const { q, e } = await queue({ scheduledDelayMillis: Infinity, exportTimeoutMillis: Infinity });
+    q.add(1);
+    expect(vi.getTimerCount()).toBe(0);
+    await q.forceFlush();
+    expect(e.batches).toEqual([[1]]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('forceFlush exports everything in batches and waits for exports in flight', async () => {
+    const { q, e } = await queue({ maxExportBatchSize: 2 });
+    e.hold = true;
+    for (let i = 0; i < 5; i++) q.add(i);
+    let done = false;
+    const p = q.forceFlush().then(() => (done = true));
+    expect(e.batches).toEqual([[0, 1], [2, 3], [4]]);
+    await Promise.resolve();
+    expect(done).toBe(false);
+    e.release();
+    await p;
+    expect(done).toBe(true);
+    expect(e.flushed).toBe(1);
+  });
+
+  it('an export that never calls back times out after exportTimeoutMillis', async () => {
+    const { q, e } = await queue({ exportTimeoutMillis: 50 });
+    e.hold = true;
+    q.add(1);
+    const p = q.forceFlush();
+    await vi.advanceTimersByTimeAsync(50);
+    await expect(p).resolves.toBeUndefined();
+  });
+
+  it('an exporter that throws or fails does not throw into the caller', async () => {
+    const { q, e } = await queue({ maxExportBatchSize: 1 });
+    e.export = () => {
+      throw new Error('boom');
+    };
+    expect(() => q.add(1)).not.toThrow();
+    await expect(q.forceFlush()).resolves.toBeUndefined();
+    e.export = (_i, done) => done({ code: 1, error: new Error('x') });
+    expect(() => q.add(2)).not.toThrow();
+    await expect(q.forceFlush()).resolves.toBeUndefined();
+  });
+
+  it('shutdown flushes, shuts the exporter down once, and ignores later items', async () => {
+    const { q, e } = await queue();
+    q.add(1);
+    await q.shutdown();
+    await q.shutdown();
+    expect(e.batches).toEqual([[1]]);
+    expect(e.shut).toBe(1);
+    q.add(2);
+    await q.forceFlush();
+    expect(e.batches).toEqual([[1]]);
+  });
+
+  it('warns once per bad option and uses the default', async () => {
+    const { q, e } = await queue({ maxQueueSize: -1, scheduledDelayMillis: 'soon' as unknown as number });
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(warn.mock.calls[0][0]).toContain('maxQueueSize');
+    q.add(1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(e.batches).toEqual([[1]]);
+  });
+
+  it('exports everything synchronously at each page exit (pagehide, then hidden)', async () => {
+    const target = new EventTarget();
+    const doc = { visibilityState: 'visible' as DocumentVisibilityState };
+    vi.stubGlobal('document', doc);
+    vi.stubGlobal('addEventListener', target.addEventListener.bind(target));
+    const { q, e } = await queue({ maxExportBatchSize: 2 });
+    e.hold = true; // the first exit's exports are still in flight at the second
+    q.add(1);
+    q.add(2);
+    q.add(3);
+    target.dispatchEvent(new Event('pagehide'));
+    expect(e.batches).toEqual([[1, 2], [3]]);
+    q.add(4); // e.g. a web vital reported at hidden, after pagehide
+    doc.visibilityState = 'hidden';
+    target.dispatchEvent(new Event('visibilitychange'));
+    expect(e.batches).toEqual([[1, 2], [3], [4]]);
+  });
+});

@@ -1,0 +1,214 @@
+/**
+ * The SDK of an edge handler wrapper, set up at its first request (workerd forbids timers and
+ * random numbers at global scope) and reused by every later one: tracer provider with a batch
+ * processor that exports only when flushed, the OTLP exporter, W3C propagators, the async
+ * context manager and the fetch instrumentation. Plus the request scopes that decide when a
+ * request's spans are flushed.
+ * @packageDocumentation
+ */
+import { AsyncContextManager } from '../../context/async';
+import type { Context } from '../../context/types';
+import { OTLPTraceExporter } from '../../exporters/otlp-http-json/traces';
+import { fetchInstrumentation } from '../../instrumentations/fetch/fetch';
+import { BatchSpanProcessor } from '../../trace/batch-processor';
+import { W3CBaggagePropagator } from '../../trace/propagation/baggage';
+import { CompositePropagator } from '../../trace/propagation/composite';
+import { W3CTraceContextPropagator } from '../../trace/propagation/trace-context';
+import type { TextMapPropagator } from '../../trace/propagation/types';
+import { TracerProvider } from '../../trace/provider';
+import { resourceFromAttributes } from '../../trace/resource';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+} from '../../trace/sampler';
+import type { ReadableSpan, SpanProcessor } from '../../trace/sdk-types';
+import type { Tracer } from '../../trace/types';
+import { warnConfig } from '../diag';
+import { VERSION } from '../version';
+import { withEnv, type EdgeConfig, type EnvReader, type ServerOptions } from './config';
+
+/** A running edge SDK. */
+export interface EdgeSdk {
+  /** The tracer of the adapter's own spans. */
+  t: Tracer;
+  /** Exports everything queued; concurrent calls share at most one export in flight plus one after it. */
+  f: () => Promise<void>;
+  /** SERVER span options. */
+  o: ServerOptions;
+  /** AsyncLocalStorage was found (else outgoing fetch is not traced: its parent could not be known). */
+  a: boolean;
+}
+
+/**
+ * How long a request's flush waits for the spans of its own work (outgoing fetches, also those
+ * handed to `ctx.waitUntil`) to end before it exports without them. They still go out with a
+ * later flush.
+ */
+const WAIT = 10_000;
+
+/**
+ * A request's scope: the spans started inside it (in its context) that have not ended. When
+ * the handler is done and none is open, the request's spans are complete and get flushed.
+ */
+interface Scope {
+  /** spans open */
+  n: number;
+  /** the handler is done */
+  c?: boolean;
+  /** called when the handler is done and no span is open */
+  i?: () => void;
+  /** hands a promise to the runtime so that the request lives until it settles (`ctx.waitUntil`) */
+  w: (p: Promise<unknown>) => void;
+  /** lets a timer not keep the process alive (Deno) */
+  u?: (timer: ReturnType<typeof setTimeout>) => void;
+}
+
+const SCOPE = Symbol('otelite edge scope');
+const open = new WeakMap<ReadableSpan, Scope>();
+
+/** Counts the spans of each request scope (the scope is read from the span's parent context). */
+const scopes: SpanProcessor = {
+  onStart(span, ctx) {
+    const s = ctx.getValue(SCOPE) as Scope | undefined;
+    if (s) {
+      s.n++;
+      open.set(span, s);
+    }
+  },
+  onEnd(span) {
+    const s = open.get(span);
+    if (s) {
+      open.delete(span);
+      if (!--s.n && s.c) s.i?.();
+    }
+  },
+  forceFlush: () => Promise.resolve(),
+  shutdown: () => Promise.resolve(),
+};
+
+/**
+ * `ctx` carrying a new request scope. Spans started in it (and in contexts derived from it, such
+ * as an outgoing fetch inside `ctx.waitUntil`) are counted; see {@link closeScope}.
+ */
+export const openScope = (
+  ctx: Context,
+  w: Scope['w'],
+  u?: Scope['u'],
+): Context => ctx.setValue(SCOPE, { n: 0, w, u });
+
+/**
+ * Marks the handler of `ctx`'s scope done, and hands the runtime (`scope.w`) the flush of its
+ * spans: once every span of the scope has ended, or after {@link WAIT} ms. A span of the scope
+ * that starts and ends after that flush (work the handler left running) hands over another one.
+ */
+export function closeScope(ctx: Context, flush: () => Promise<void>): void {
+  const s = ctx.getValue(SCOPE) as Scope;
+  s.c = true;
+  const later = (): void => {
+    try {
+      s.w(flush());
+    } catch {
+      // the request is over (workerd refuses waitUntil then): a later flush exports the spans
+    }
+  };
+  if (!s.n) return (s.i = later), later();
+  s.w(
+    new Promise<void>((resolve) => {
+      const t = setTimeout(() => s.i!(), WAIT);
+      s.u?.(t);
+      s.i = () => {
+        clearTimeout(t);
+        s.i = later;
+        resolve(flush());
+      };
+    }),
+  );
+}
+
+const propagatorOf = (names: EdgeConfig['propagators']): TextMapPropagator => {
+  const list: TextMapPropagator[] = [];
+  for (const p of names || ['tracecontext', 'baggage']) {
+    if (typeof p == 'object') list.push(p);
+    else if (p == 'tracecontext') list.push(new W3CTraceContextPropagator());
+    else if (p == 'baggage') list.push(new W3CBaggagePropagator());
+    else if (p != 'none') warnConfig('propagators', p, 'skipped (pass the propagator object)');
+  }
+  return new CompositePropagator({ propagators: list });
+};
+
+const samplerOf = (s: EdgeConfig['sampler'], arg: number | undefined): Sampler => {
+  if (typeof s == 'object') return s;
+  const n = (s || 'parentbased_always_on').toLowerCase();
+  const m = /^(parentbased_)?(always_on|always_off|traceidratio)$/.exec(n);
+  if (!m) warnConfig('sampler', n, 'parentbased_always_on');
+  let r = arg ?? 1;
+  if (m && m[2] == 'traceidratio' && !(r >= 0 && r <= 1)) warnConfig('samplerArg', arg, (r = 1));
+  const root = !m || m[2] == 'always_on' ? new AlwaysOnSampler() : m[2] == 'always_off' ? new AlwaysOffSampler() : new TraceIdRatioBasedSampler(r);
+  return !m || m[1] ? new ParentBasedSampler({ root }) : root;
+};
+
+let alsWarned = false;
+
+/**
+ * Sets the SDK up. `undefined` when `disabled`. Never rejects: a failure leaves the handler
+ * untraced (reported through `diag`), never broken.
+ *
+ * @param config - the user's config, already a plain object
+ * @param env - reads `OTEL_*` variables
+ * @param name - the adapter's name (`otelite/cloudflare`), the scope of its spans
+ * @param flag - what to tell a user whose runtime lacks AsyncLocalStorage
+ * @param fetchOptions - overrides for the fetch instrumentation (Deno's own telemetry: no propagation)
+ */
+export async function createEdgeSdk(
+  config: EdgeConfig,
+  env: EnvReader,
+  name: string,
+  flag: string,
+  fetchOptions?: { propagateTo?: [] },
+): Promise<EdgeSdk | undefined> {
+  const c = withEnv(config, env);
+  if (c.disabled) return;
+  const a = await AsyncContextManager.load();
+  if (!a && !alsWarned) {
+    alsWarned = true;
+    console.error(
+      `${name}: AsyncLocalStorage is missing, so outgoing requests cannot be traced. ${flag} ` +
+        'Until then only the handler spans are recorded.',
+    );
+  }
+  const bsp = new BatchSpanProcessor(
+    c.exporter ||
+      new OTLPTraceExporter({
+        url: env('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'),
+        endpoint: c.endpoint,
+        headers: c.headers,
+        compression: c.compression,
+      }),
+    { scheduledDelayMillis: Infinity },
+  );
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ ...c.resourceAttributes, ...(c.serviceName && { 'service.name': c.serviceName }) }),
+    sampler: samplerOf(c.sampler, c.samplerArg),
+    spanProcessors: [scopes, bsp],
+  });
+  // Without AsyncLocalStorage the stack manager at least keeps the synchronous part right.
+  provider.register({ contextManager: a ? new AsyncContextManager() : undefined, propagator: propagatorOf(c.propagators) });
+  if (a && c.instrumentations?.fetch !== false) {
+    fetchInstrumentation({ propagateTo: /^/, ignoreUrls: c.ignoreUrls, ...(c.propagateTo && { propagateTo: c.propagateTo }), ...fetchOptions }).enable();
+  }
+  let run: Promise<void> | undefined;
+  let next: Promise<void> | undefined;
+  const f = (): Promise<void> =>
+    run
+      ? (next ||= run.then(() => ((next = undefined), f())))
+      : (run = provider.forceFlush().finally(() => (run = undefined)));
+  return {
+    t: provider.getTracer(name, VERSION),
+    f,
+    o: { a: c.acceptRemoteContext ?? true, t: c.serverTiming ?? 'html', q: c.captureQuery ?? true, r: c.route },
+    a,
+  };
+}
