@@ -1,0 +1,84 @@
+import { report } from '../lib/diag';
+import { now } from '../lib/time';
+import { RandomIdGenerator } from '../trace/id-generator';
+
+/** Session settings of the web distro. */
+export interface SessionOptions {
+  /** Where the session lives: `'session'` (one tab, default) or `'local'` (shared by the origin's tabs). */
+  storage?: 'session' | 'local';
+  /** A session without telemetry for this long ends (15 minutes). */
+  inactivityTimeoutMs?: number;
+  /** A session ends this long after it started, active or not (4 hours). */
+  maxDurationMs?: number;
+}
+
+interface Stored {
+  /** id */
+  i: string;
+  /** start, epoch ms */
+  s: number;
+  /** last activity, epoch ms */
+  l: number;
+}
+
+const KEY = 'otelite.session';
+// Activity is written back at most this often: storage writes are synchronous disk work.
+const WRITE_EVERY = 5000;
+
+/**
+ * The `session.id` of the semantic conventions: a random id kept in Web Storage with
+ * inactivity and maximum-age expiry. Storage can be missing or throw on access (private
+ * mode, sandboxed iframes, blocked cookies): the session then lives in memory, for this page.
+ * Returns a function that gives the current id, rolling to a new session when the old one
+ * has expired; `onStart(id, previousId)` is called for every new session.
+ */
+export function createSession(
+  o: SessionOptions,
+  onStart: (id: string, previous?: string) => void,
+): () => string {
+  const idle = o.inactivityTimeoutMs ?? 9e5;
+  const max = o.maxDurationMs ?? 144e5;
+  let store: Storage | undefined;
+  try {
+    store = o.storage == 'local' ? localStorage : sessionStorage;
+    store.getItem(KEY);
+  } catch {
+    store = undefined;
+  }
+  const read = (): Stored | undefined => {
+    try {
+      const v = JSON.parse(store?.getItem(KEY) || 'null');
+      return v && typeof v.i == 'string' && v.s > 0 && v.l > 0 ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const write = (v: Stored): void => {
+    try {
+      store?.setItem(KEY, JSON.stringify(v));
+    } catch (e) {
+      report(3, 'session storage', e);
+    }
+  };
+  let cur = read();
+  let written = cur ? cur.l : 0;
+  return () => {
+    const t = now();
+    // another tab may have rolled or touched a shared session
+    if (store && t - written >= WRITE_EVERY) cur = read() ?? cur;
+    if (!cur || t - cur.l > idle || t - cur.s > max) {
+      const prev = cur?.i;
+      cur = { i: new RandomIdGenerator().generateTraceId(), s: t, l: t };
+      write(cur);
+      written = t;
+      onStart(cur.i, prev);
+    } else {
+      cur.l = t;
+      if (t - written >= WRITE_EVERY) {
+        write(cur);
+        written = t;
+      }
+    }
+    return cur.i;
+  };
+}
