@@ -300,7 +300,7 @@ describe('with neither AsyncContext nor AsyncLocalStorage', () => {
       const m2 = new M();
       expect(m2.active()).toBe(ROOT);
       expect(warn).toHaveBeenCalledTimes(1);
-      expect(String(warn.mock.calls[0][0])).toMatch(/AsyncLocalStorage.*nodejs_als compatibility flag/);
+      expect(String(warn.mock.calls[0][0])).toMatch(/AsyncLocalStorage.*nodejs_compat or nodejs_als flag and await AsyncContextManager.load/);
       const c = ctx('sync');
       expect(m.with(c, () => m.active())).toBe(c);
       expect(m.active()).toBe(ROOT);

@@ -54,7 +54,8 @@ let warned = false;
 const findAls = (): AsyncLocalStorageClass | undefined => {
   const g = globalThis as Env;
   try {
-    // process.getBuiltinModule: Node >= 20.16, Deno 2, Bun, workerd with nodejs_compat
+    // process.getBuiltinModule: Node >= 20.16, Deno 2, Bun, workerd with nodejs_compat and a
+    // compatibility date from 2024-09-23 on (measured: an older date has no `process`)
     return (
       loaded || g.AsyncLocalStorage || g.process?.getBuiltinModule?.('node:async_hooks')?.AsyncLocalStorage
     );
@@ -84,7 +85,7 @@ const makeSlot = (given?: AsyncLocalStorageClass): Slot | null => {
     warnConfig(
       'contextManager',
       'AsyncContextManager, but this runtime has neither AsyncContext nor AsyncLocalStorage' +
-        ' (on Cloudflare Workers add the nodejs_als compatibility flag)',
+        ' (on Cloudflare Workers add the nodejs_compat or nodejs_als flag and await AsyncContextManager.load())',
       'StackContextManager',
     );
   }
@@ -101,7 +102,8 @@ const makeSlot = (given?: AsyncLocalStorageClass): Slot | null => {
  * Finding `AsyncLocalStorage`: `options.AsyncLocalStorage`, else one loaded by
  * {@link AsyncContextManager.load}, else `globalThis.AsyncLocalStorage`, else
  * `process.getBuiltinModule('node:async_hooks')` (Node >= 20.16, Deno 2, workerd with
- * `nodejs_compat`). On workerd with only `nodejs_als` there is no `process`: await
+ * `nodejs_compat` and a compatibility date from 2024-09-23 on). On workerd with only
+ * `nodejs_als`, or an older date, there is no `process`: await
  * `AsyncContextManager.load()` (or pass the class) before the manager is first used.
  *
  * Limits: the context follows only what the runtime tracks; with no store at all it warns

@@ -83,6 +83,24 @@ export default () => context.with(ROOT_CONTEXT.setValue(K, 'g'), main).then(() =
     expect(await run(code, 'generators')).toEqual(['yielded:g body:g', 'yielded:g body:g', 'method:g after:g']);
   });
 
+  it('runs the rest of an async generator\'s finally when it is closed early (esbuild 0.28 helper bug)', async () => {
+    const code =
+      prelude +
+      `
+async function* gen() { try { yield 1; yield 2; } finally { await tick(); log.push('cleanup:' + get()); } }
+async function* gen2() { try { yield 1; } finally { await tick(); log.push('cleanup2'); } }
+async function main() {
+  for await (const v of gen()) { log.push('got:' + v); break; }
+  const g = gen2();
+  await g.next();
+  const r = await g.return(7);
+  log.push('return:' + r.value + ':' + r.done);
+}
+export default () => context.with(ROOT_CONTEXT.setValue(K, 'f'), main).then(() => log);
+`;
+    expect(await run(code, 'finally')).toEqual(['got:1', 'cleanup:f', 'cleanup2', 'return:7:true']);
+  });
+
   it('loses the context without the plugin (the gap it closes)', async () => {
     const code =
       prelude +
@@ -96,8 +114,8 @@ export default () => context.with(ROOT_CONTEXT.setValue(K, 'x'), async () => { a
     expect(await transformAsync('export const a = 1;', 'a.ts', transform)).toBeUndefined();
     expect(await transformAsync('module.exports = async () => { await 1 }', 'a.js', transform)).toBeUndefined();
     const r = await transformAsync('export async function f() { await 1 }', 'a.ts', transform);
-    expect(r?.code).toContain('__oteliteAsync(__async, ');
-    expect(r?.code).toMatch(/import \{ __oteliteAsync \} from "otelite\/esbuild\/runtime";\n\/\/# sourceMappingURL=/);
+    expect(r?.code).toContain('return __oteliteAsync(this, null, function* () {');
+    expect(r?.code).toMatch(/import \{ __oteliteAsync, __oteliteAsyncGen, __oteliteAwait \} from "otelite\/esbuild\/runtime";\n\/\/# sourceMappingURL=/);
     // top-level await: esbuild cannot lower the module, so it is left as it is
     expect(await transformAsync('await 1; export async function f() { await 1 }', 'a.ts', transform)).toBeUndefined();
   });

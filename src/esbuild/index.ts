@@ -5,8 +5,8 @@
  * cannot patch native await, and the AsyncContext proposal has not shipped in browsers), so
  * after the first `await` every browser SDK loses the active span. The plugin has esbuild
  * lower each async function of the app to a generator driven by esbuild's own `__async`
- * helper (what esbuild does anyway for an ES2015 target) and wraps that helper so every
- * resumption runs in the context active when the function was called. Files without `await`
+ * helper (what esbuild does anyway for an ES2015 target) and swaps that helper for otelite's
+ * driver, which runs every resumption in the context active when the function was called. Files without `await`
  * are not touched.
  * @packageDocumentation
  */
@@ -63,11 +63,16 @@ export async function transformAsync(
     if (/top-level await/i.test(String(e))) return;
     throw e;
   }
-  let code = out.code.replace(/\b__async(Generator)?\(/g, (m) => `__oteliteAsync(${m.slice(0, -1)}, `);
+  // esbuild's async drivers become ours (capturing context); its inlined copies are then
+  // unused, and the bundler drops them instead of keeping one per module
+  let code = out.code
+    .replace(/\b__async\(/g, '__oteliteAsync(')
+    .replace(/\b__asyncGenerator\(/g, '__oteliteAsyncGen(')
+    .replace(/\bnew __await\(/g, 'new __oteliteAwait(');
   if (code === out.code) return;
   // The import goes last (imports are hoisted) so the inline source map's lines stay right.
   const map = code.lastIndexOf('//# sourceMappingURL=');
-  const imp = `import { __oteliteAsync } from ${JSON.stringify(runtime)};\n`;
+  const imp = `import { __oteliteAsync, __oteliteAsyncGen, __oteliteAwait } from ${JSON.stringify(runtime)};\n`;
   code = map < 0 ? code + '\n' + imp : code.slice(0, map) + imp + code.slice(map);
   return { code, loader: loader == 'tsx' || loader == 'jsx' ? 'jsx' : 'js' };
 }

@@ -1,43 +1,93 @@
 /**
  * otelite/esbuild/runtime: what code transformed by the esbuild plugin calls. Not for direct use.
+ *
+ * An async function lowered by esbuild is a generator whose `yield`s are its `await`s; these
+ * drivers run it, and run every resumption inside the context that was active when the
+ * function was called, so each continuation after an `await` gets its context back while
+ * `context.with` puts the previous one back when the step ends: nothing leaks into unrelated
+ * code. They replace esbuild's own `__async` / `__asyncGenerator` helpers, which esbuild would
+ * otherwise copy into every transformed module.
  * @packageDocumentation
  */
 import { context } from '../context/api';
 import { ROOT_CONTEXT } from '../context/context';
 import type { Context } from '../context/types';
 
-type Step = (v?: unknown) => IteratorResult<unknown>;
+type Method = 'next' | 'throw' | 'return';
+type Body = Generator<unknown, unknown, unknown>;
+type Make = (this: unknown, ...args: unknown[]) => Body;
 
-/** The generator methods esbuild's async helpers drive. */
-export interface Steps {
-  /** Resumes with a value. */
-  next: Step;
-  /** Resumes by throwing. */
-  throw: Step;
-  /** Resumes by returning. */
-  return: Step;
+/** Marks a `yield` of a lowered async generator that is really an `await` (`s`: inside `yield*`). */
+export class __oteliteAwait {
+  /**
+   * @param v - what is awaited
+   * @param s - set by esbuild's `__yieldStar`: the awaited value is the delegate's result
+   */
+  constructor(
+    readonly v: unknown,
+    readonly s?: boolean,
+  ) {}
 }
 
-/** esbuild's `__async` or `__asyncGenerator` helper. */
-export type AsyncHelper<T> = (self: unknown, args: unknown, gen: (...a: unknown[]) => Steps) => T;
+/** Resumes `it` with `m(v)` inside `ctx` (the root needs no switch: microtasks run there). */
+const step = (ctx: Context, it: Body, m: Method, v: unknown): IteratorResult<unknown> =>
+  ctx === ROOT_CONTEXT ? it[m](v as never) : context.with(ctx, it[m], it, v as never);
 
-/**
- * Wraps one call of esbuild's async helper. An async function lowered by esbuild is a
- * generator driven by promise callbacks; every resumption after an `await` is a call of
- * `next` or `throw`. Running those calls inside the context that was active when the function
- * was called gives each continuation its context back, and `context.with` puts the previous
- * one back when the step ends, so nothing leaks into unrelated code.
- */
-export function __oteliteAsync<T>(helper: AsyncHelper<T>, self: unknown, args: unknown, gen: (...a: unknown[]) => Steps): T {
-  const ctx: Context = context.active();
-  // Continuations run from the microtask queue, where the root context is active anyway.
-  if (ctx === ROOT_CONTEXT) return helper(self, args, gen);
-  return helper(self, args, function (this: unknown, ...a: unknown[]) {
-    const g = gen.apply(this, a);
-    return {
-      next: (v) => context.with(ctx, g.next, g, v),
-      throw: (e) => context.with(ctx, g.throw, g, e),
-      return: (v) => context.with(ctx, g.return, g, v),
+/** Runs a lowered async function: replaces esbuild's `__async(this, arguments, function* () {...})`. */
+export function __oteliteAsync(self: unknown, args: unknown, make: Make): Promise<unknown> {
+  const ctx = context.active();
+  return new Promise((resolve, reject) => {
+    const it = make.apply(self, (args || []) as unknown[]);
+    const go = (m: Method, v?: unknown): void => {
+      let r: IteratorResult<unknown>;
+      try {
+        r = step(ctx, it, m, v);
+      } catch (e) {
+        return reject(e);
+      }
+      if (r.done) resolve(r.value);
+      else Promise.resolve(r.value).then((x) => go('next', x), (e) => go('throw', e));
     };
+    go('next');
   });
+}
+
+/** Runs a lowered async generator: replaces esbuild's `__asyncGenerator(...)`. */
+export function __oteliteAsyncGen(self: unknown, args: unknown, make: Make): AsyncGenerator<unknown> {
+  const ctx = context.active();
+  const it = make.apply(self, (args || []) as unknown[]);
+  // requests run one after another, as a native async generator queues them
+  let last: Promise<unknown> = Promise.resolve();
+  const resume = (m: Method, v: unknown, ok: (r: IteratorResult<unknown>) => void, no: (e: unknown) => void): void => {
+    let r: IteratorResult<unknown>;
+    try {
+      r = step(ctx, it, m, v);
+    } catch (e) {
+      return no(e);
+    }
+    const x = r.value;
+    if (x instanceof __oteliteAwait) {
+      // After an await the body goes on with `next`, even while it is being closed by
+      // `return()`: resuming with `return` again would skip the rest of its `finally` (the
+      // bug in esbuild 0.28's own helper). Only a `yield*` delegate's result carries the
+      // `return` on.
+      Promise.resolve(x.v).then(
+        (y) => resume(m == 'return' && x.s ? m : 'next', y, ok, no),
+        (e) => resume('throw', e, ok, no),
+      );
+    } else {
+      Promise.resolve(x).then(
+        (value) => ok({ value, done: !!r.done }),
+        (e) => resume('throw', e, ok, no),
+      );
+    }
+  };
+  const call = (m: Method) => (v?: unknown) => {
+    const p = last.then(() => new Promise<IteratorResult<unknown>>((ok, no) => resume(m, v, ok, no)));
+    last = p.catch(() => {});
+    return p;
+  };
+  const gen = { next: call('next'), throw: call('throw'), return: call('return') } as AsyncGenerator<unknown>;
+  gen[Symbol.asyncIterator] = () => gen;
+  return gen;
 }

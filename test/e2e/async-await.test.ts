@@ -209,6 +209,31 @@ describe('with the esbuild plugin (stack context manager, es2022)', () => {
     expect(by.get('consumer')![0]!.parentSpanId).toBe(by.get('gen')![0]!.spanId);
   });
 
+  // esbuild 0.28.2's own async-generator helper resumes with return() instead of next() after an
+  // await inside a finally block entered through return() (a `break` out of for await, or
+  // gen.return(v)), skipping the rest of the block. The plugin's runtime drives lowered
+  // generators itself and does not have that bug.
+  it('an async generator closed early runs its whole finally block', async () => {
+    expect(await p.page.evaluate(() => window.app.earlyClose())).toEqual([
+      'break-at:1:close',
+      'cleanup:close',
+      'after-break:close',
+      'cleanup:close',
+      'return:{"value":7,"done":true}',
+    ]);
+  });
+
+  it('limits: timer and .then callbacks are not await, so they run at the root (bind them)', async () => {
+    expect(await p.page.evaluate(() => window.app.limits())).toEqual([
+      'setTimeout-callback:none',
+      'after-timer:limits',
+      'then-callback:none',
+      'after-then:limits',
+      'then-in-with:none',
+      'bound-then:limits',
+    ]);
+  });
+
   it('the page saw no errors and every export was schema-valid', () => {
     expect(p.problems()).toEqual([]);
     expect(receiver.errors()).toEqual([]);
@@ -245,6 +270,16 @@ describe('without the plugin (native await, the gap)', () => {
     expect(r.micro).toEqual({ M1: Array(5).fill('none'), M2: Array(5).fill('none') });
   });
 
+  it('an async generator closed early runs its whole finally block (context lost, cleanup done)', async () => {
+    expect(await p.page.evaluate(() => window.app.earlyClose())).toEqual([
+      'break-at:1:none',
+      'cleanup:none',
+      'after-break:none',
+      'cleanup:none',
+      'return:{"value":7,"done":true}',
+    ]);
+  });
+
   it('the page saw no errors', () => {
     expect(p.problems()).toEqual([]);
   });
@@ -253,27 +288,26 @@ describe('without the plugin (native await, the gap)', () => {
 describe('cost (reported, not asserted)', () => {
   it('runtime: ns per await in Chromium, plugin vs native', async () => {
     const N = 10_000;
-    const RUNS = 9;
-    const res: Record<string, { inContext: number; atRoot: number }> = {};
-    // one page per build, closed before the next opens: nothing else runs meanwhile
-    for (const kind of ['native', 'plugin', 'native', 'plugin'] as const) {
+    const RUNS = 15;
+    type Bench = { inContext: number; atRoot: number; inContextMin: number; atRootMin: number };
+    const rounds: Record<'native' | 'plugin', Bench[]> = { native: [], plugin: [] };
+    // one page at a time, alternating builds, so that load from elsewhere hits both alike
+    for (const kind of ['native', 'plugin', 'native', 'plugin', 'native', 'plugin'] as const) {
       const p = await open(kind, true);
       expect(await p.page.evaluate(() => crossOriginIsolated)).toBe(true);
-      const r = await p.page.evaluate(([n, runs]) => window.app.bench(n!, runs!), [N, RUNS]);
+      rounds[kind].push(await p.page.evaluate(([n, runs]) => window.app.bench(n!, runs!), [N, RUNS]));
       await p.close();
-      // keep the better of two rounds of each: less noise from the rest of the machine
-      const prev = res[kind];
-      res[kind] = prev ? { inContext: Math.min(prev.inContext, r.inContext), atRoot: Math.min(prev.atRoot, r.atRoot) } : r;
     }
-    const round = (x: number) => Math.round(x * 10) / 10;
-    figures['ns per await (10k awaits, median of 9, best of 2 pages)'] = {
-      'native await (no plugin), in a context': round(res.native!.inContext),
-      'native await (no plugin), at root': round(res.native!.atRoot),
-      'plugin, in an active context': round(res.plugin!.inContext),
-      'plugin, at root (lowering only)': round(res.plugin!.atRoot),
-      'plugin overhead per await in a context': round(res.plugin!.inContext - res.native!.inContext),
+    // the median of each page's runs, then the best page: the least disturbed measurement
+    const best = (kind: 'native' | 'plugin', k: keyof Bench) => Math.round(Math.min(...rounds[kind].map((r) => r[k])) * 10) / 10;
+    figures[`ns per await (${N / 1000}k awaits; median of ${RUNS} runs per page, best of 3 pages; [min run] in brackets)`] = {
+      'native await (no plugin), in a context': `${best('native', 'inContext')} [${best('native', 'inContextMin')}]`,
+      'native await (no plugin), at root': `${best('native', 'atRoot')} [${best('native', 'atRootMin')}]`,
+      'plugin, in an active context': `${best('plugin', 'inContext')} [${best('plugin', 'inContextMin')}]`,
+      'plugin, at root (lowering only)': `${best('plugin', 'atRoot')} [${best('plugin', 'atRootMin')}]`,
+      'plugin overhead per await, in a context': Math.round((best('plugin', 'inContext') - best('native', 'inContext')) * 10) / 10,
     };
-    expect(res.plugin!.inContext).toBeGreaterThan(0);
+    expect(best('plugin', 'inContext')).toBeGreaterThan(0);
   });
 
   it('build time: a generated 300-module app with and without the plugin', async () => {

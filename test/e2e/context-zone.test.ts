@@ -13,14 +13,24 @@ import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asyncContextPlugin } from '../../src/esbuild/index';
 import { htmlPage, launchBrowser, newPage, REPO_ROOT, startReceiver, startServer } from './harness';
 import type { Browser, FlatSpan, Received, Receiver, TestPage, TestServer } from './harness';
 
 const APP = join(REPO_ROOT, 'test/e2e/fixtures/context/zone-app.ts');
 const ZONE_JS = join(REPO_ROOT, 'node_modules/zone.js/fesm2015/zone.js');
 
-async function buildApp(target: 'es2022' | 'es2015'): Promise<string> {
-  const r = await build({ entryPoints: [APP], bundle: true, format: 'esm', target, write: false, logLevel: 'silent' });
+async function buildApp(target: 'es2022' | 'es2015', plugin = false): Promise<string> {
+  const r = await build({
+    entryPoints: [APP],
+    bundle: true,
+    format: 'esm',
+    target,
+    write: false,
+    logLevel: 'silent',
+    alias: { 'otelite/esbuild/runtime': join(REPO_ROOT, 'src/esbuild/runtime.ts') },
+    plugins: plugin ? [asyncContextPlugin({ filter: /[\\/]fixtures[\\/]context[\\/][^\\/]+\.ts$/ })] : [],
+  });
   return r.outputFiles[0]!.text;
 }
 
@@ -29,10 +39,10 @@ const BODY = '<button id="inside">inside</button> <button id="bound">bound</butt
 let browser: Browser;
 let receiver: Receiver;
 let site: TestServer;
-const code = { es2022: '', es2015: '' };
+const code = { es2022: '', es2015: '', plugin: '' };
 
 beforeAll(async () => {
-  [code.es2022, code.es2015] = await Promise.all([buildApp('es2022'), buildApp('es2015')]);
+  [code.es2022, code.es2015, code.plugin] = await Promise.all([buildApp('es2022'), buildApp('es2015'), buildApp('es2022', true)]);
   [browser, receiver, site] = await Promise.all([
     launchBrowser(),
     startReceiver(),
@@ -41,6 +51,8 @@ beforeAll(async () => {
         '/zone.js': { file: ZONE_JS },
         '/app-es2022.js': code.es2022,
         '/app-es2015.js': code.es2015,
+        '/app-plugin.js': code.plugin,
+        '/plugin.html': htmlPage({ body: BODY, scripts: ['/zone.js'], modules: ['/app-plugin.js'] }),
         '/es2022.html': htmlPage({ body: BODY, scripts: ['/zone.js'], modules: ['/app-es2022.js'] }),
         '/es2015.html': htmlPage({ body: BODY, scripts: ['/zone.js'], modules: ['/app-es2015.js'] }),
         '/nozone.html': htmlPage({ body: BODY, modules: ['/app-es2022.js'] }),
@@ -53,7 +65,7 @@ afterAll(async () => {
   await Promise.all([browser?.close(), receiver?.close(), site?.close()]);
 });
 
-async function open(page: 'es2022' | 'es2015' | 'nozone'): Promise<TestPage> {
+async function open(page: 'es2022' | 'es2015' | 'plugin' | 'nozone'): Promise<TestPage> {
   const p = await newPage(browser);
   await p.page.goto(site.at(`/${page}.html?endpoint=${encodeURIComponent(receiver.url)}&service=zone-${page}`));
   await p.page.waitForFunction(() => !!window.zapp);
@@ -87,7 +99,8 @@ describe('zone.js loaded, native async/await (es2022 build)', () => {
 
   it('keeps the context in timers, promise chains, microtasks, rAF, fetch().then and XHR events', async () => {
     const seen = await p.page.evaluate(() => window.zapp.asyncApis());
-    console.log('DEBUG', JSON.stringify(seen));
+    // readyState 3 (loading) may repeat for a body that comes in pieces
+    seen['xhr.readystatechange'] = [...new Set(seen['xhr.readystatechange'])];
     expect(seen).toEqual({
       setTimeout: ['timeout'],
       setInterval: ['interval', 'interval', 'interval'],
@@ -95,13 +108,10 @@ describe('zone.js loaded, native async/await (es2022 build)', () => {
       queueMicrotask: ['microtask'],
       requestAnimationFrame: ['raf'],
       'fetch.then': ['fetch', 'fetch'],
-      'xhr.readystatechange': ['1:xhr', '2:xhr', '3:xhr', '4:xhr'].filter((s) => seen['xhr.readystatechange']!.includes(s)),
+      'xhr.readystatechange': ['1:xhr', '2:xhr', '3:xhr', '4:xhr'], // 1 fires in open(), inside with()
       'xhr.load': ['xhr'],
       'sync-after': ['none'],
     });
-    // readystatechange fired for at least opened... done
-    expect(seen['xhr.readystatechange']!.at(-1)).toBe('4:xhr');
-    expect(seen['xhr.readystatechange']!.length).toBeGreaterThanOrEqual(3);
   });
 
   it('a DOM listener added inside with() keeps the context on a real click; so does a bound element', async () => {
@@ -149,8 +159,8 @@ describe('zone.js loaded, native async/await (es2022 build)', () => {
     ]);
   });
 
-  it('bind(ctx, xhr): listeners added after run in ctx; removeEventListener works', async () => {
-    expect(await p.page.evaluate(() => window.zapp.bindXhr())).toEqual(['readystatechange:xhr-bound', 'load:xhr-bound']);
+  it('bind(ctx, xhr): listeners and on-handlers added after run in ctx; removeEventListener works', async () => {
+    expect(await p.page.evaluate(() => window.zapp.bindXhr())).toEqual(['readystatechange:xhr-bound', 'onload:xhr-bound', 'load:xhr-bound']);
   });
 
   it('a bound function keeps its context when called from unrelated events and timers', async () => {
@@ -244,6 +254,39 @@ describe('zone.js loaded, es2015 build (async functions lowered)', () => {
   });
 });
 
+describe('zone.js loaded, es2022 build with the otelite/esbuild plugin', () => {
+  let p: TestPage;
+  beforeAll(async () => {
+    p = await open('plugin');
+  });
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('await and for await keep the context, as in the es2015 build', async () => {
+    expect(code.plugin).toContain('__oteliteAsync(');
+    expect(await p.page.evaluate(() => window.zapp.asyncFunctions())).toEqual([
+      'start:async',
+      'await1:async',
+      'await2:async',
+      'for-await:async/async',
+      'for-await:async/async',
+      'end:async',
+      'outside:none',
+    ]);
+  });
+
+  it('fetch instrumentation: the CLIENT span and the span after it have the right parent', async () => {
+    const r = await p.page.evaluate(() => window.zapp.fetchSpans());
+    expect(r.seen).toEqual(['before-fetch:op', 'after-fetch:op', 'after-json:op']);
+    const op = await span('zone-plugin', 'op');
+    const c = await client('zone-plugin', 'zone=await-fetch');
+    expect(c.parentSpanId).toBe(op.spanId);
+    expect((await span('zone-plugin', 'after-fetch')).parentSpanId).toBe(op.spanId);
+    expect(p.problems()).toEqual([]);
+  });
+});
+
 describe('zone.js not loaded', () => {
   let p: TestPage;
   beforeAll(async () => {
@@ -269,7 +312,7 @@ describe('zone.js not loaded', () => {
   });
 });
 
-// keep the fixture file in the build's watch: a missing zone.js file would fail loudly here
+// the pages load zone.js from node_modules: make sure it is the version the facts were measured with
 it('zone.js 0.16.3 is what the pages load', () => {
   expect(readFileSync(ZONE_JS, 'utf8')).toMatch(/Zone/);
   expect(JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/zone.js/package.json'), 'utf8')).version).toBe('0.16.3');
