@@ -6,6 +6,8 @@
 import { spawn, execFile } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Miniflare } from 'miniflare';
 import type { MiniflareOptions } from 'miniflare';
@@ -54,8 +56,11 @@ export async function startWorker(opts: WorkerOptions): Promise<TestWorker> {
     });
   };
   const mfOpts = {
-    modules: true,
-    ...(script !== undefined ? { script } : { scriptPath }),
+    // A string script goes in as a named module: miniflare refuses a bare `script` that holds a
+    // dynamic import (AsyncContextManager.load() has one), but not a module list.
+    ...(script !== undefined
+      ? { modules: [{ type: 'ESModule', path: join(tmpdir(), 'otelite-worker.mjs'), contents: script }], modulesRoot: tmpdir() }
+      : { modules: true, scriptPath }),
     compatibilityDate: compatibilityDate ?? '2025-09-01',
     compatibilityFlags: compatibilityFlags ?? ['nodejs_compat'],
     bindings,
