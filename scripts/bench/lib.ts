@@ -1,7 +1,15 @@
 // A small benchmark runner for comparing otelite with opentelemetry-js in one process.
 // Cases run alternately, in rounds, so that machine noise (these are shared 2-core machines)
-// hits both sides alike; each round times a calibrated batch, and the report gives the median
-// per operation and the ratio. A benchmark reports; it never fails the build.
+// hits both sides alike; each round times a batch of operations, and the report gives the
+// median per operation, the spread of the middle half of the rounds, and the ratio of medians.
+// A benchmark reports; it never fails the build.
+//
+// Fairness notes:
+// - Order alternates every round, and each case's `reset` (e.g. a forceFlush) runs untimed
+//   before and after its batch, so neither side inherits the other's queued work.
+// - Garbage is not collected by force: a scavenge lands in whichever batch fills the young
+//   generation, i.e. each side pays for collections in proportion to what it allocates.
+// - Warm-up rounds (untimed) let both sides reach optimized code before anything is recorded.
 
 /** One side of a comparison. */
 export interface Case {
@@ -13,43 +21,72 @@ export interface Case {
   reset?: () => void | Promise<void>;
 }
 
-/** A comparison's result: median nanoseconds per operation for each case. */
+/** A comparison's result: median nanoseconds per operation for each case, and the quartiles. */
 export interface Result {
   title: string;
   ns: Record<string, number>;
+  /** 25th and 75th percentile of the rounds, per case. */
+  iqr: Record<string, [number, number]>;
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+/** Rounds and operations per round. */
+export interface Options {
+  /** Recorded rounds (21). */
+  rounds?: number;
+  /** Operations per round (1000). */
+  batch?: number;
+  /** Unrecorded rounds first (6). */
+  warmup?: number;
+}
+
+const quantile = (sorted: number[], q: number): number => {
+  const i = (sorted.length - 1) * q;
+  const lo = Math.floor(i);
+  return sorted[lo] + (sorted[Math.ceil(i)] - sorted[lo]) * (i - lo);
 };
 
 /**
- * Times `cases` alternately for `rounds` rounds of `batch` operations each (after a warm-up) and
- * prints median ns/op per case and each case's ratio to the first (otelite's) one.
+ * Times `cases` alternately for `rounds` rounds of `batch` operations each (after warm-up rounds)
+ * and prints median ns/op per case, the interquartile range of the rounds, and each case's ratio
+ * to the first (otelite's) one.
  */
-export async function compare(title: string, cases: Case[], rounds = 21, batch = 1000): Promise<Result> {
+export async function compare(
+  title: string,
+  cases: Case[],
+  options: Options | number = {},
+  /** operations per round, in the older positional form `compare(title, cases, rounds, batch)` */
+  batchSize?: number,
+): Promise<Result> {
+  const o = typeof options == 'number' ? { rounds: options, batch: batchSize } : options;
+  const { rounds = 21, batch = 1000, warmup = 6 } = o;
   const samples: number[][] = cases.map(() => []);
-  for (let r = -3; r < rounds; r++) {
+  for (let r = -warmup; r < rounds; r++) {
     // alternate the order every round so neither side always runs on a warmer machine
     const order = r % 2 ? [...cases.keys()].reverse() : [...cases.keys()];
     for (const i of order) {
       const c = cases[i];
       await c.reset?.();
+      const fn = c.fn;
       const t0 = process.hrtime.bigint();
-      for (let k = 0; k < batch; k++) c.fn();
+      for (let k = 0; k < batch; k++) fn();
       const ns = Number(process.hrtime.bigint() - t0) / batch;
       if (r >= 0) samples[i].push(ns);
       await c.reset?.();
     }
   }
-  const ns = Object.fromEntries(cases.map((c, i) => [c.name, median(samples[i])]));
+  const sorted = samples.map((s) => [...s].sort((a, b) => a - b));
+  const ns = Object.fromEntries(cases.map((c, i) => [c.name, quantile(sorted[i], 0.5)]));
+  const iqr = Object.fromEntries(
+    cases.map((c, i) => [c.name, [quantile(sorted[i], 0.25), quantile(sorted[i], 0.75)] as [number, number]]),
+  );
   const base = ns[cases[0].name];
-  console.log(`\n${title}`);
+  console.log(`\n${title} (${batch} ops x ${rounds} rounds)`);
   for (const c of cases) {
     const v = ns[c.name];
+    const [lo, hi] = iqr[c.name];
     const ratio = c === cases[0] ? '' : `  ${(v / base).toFixed(1)}x otelite's time`;
-    console.log(`  ${c.name.padEnd(28)} ${v.toFixed(0).padStart(7)} ns/op${ratio}`);
+    const spread = `(IQR ${lo.toFixed(0)}-${hi.toFixed(0)})`;
+    console.log(`  ${c.name.padEnd(20)} ${v.toFixed(0).padStart(7)} ns/op ${spread.padEnd(16)}${ratio}`);
   }
-  return { title, ns };
+  return { title, ns, iqr };
 }

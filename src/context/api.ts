@@ -1,4 +1,4 @@
-import { globals } from '../lib/global';
+import { globals, setGlobal } from '../lib/global';
 import { ROOT_CONTEXT } from './context';
 import type { Context, ContextManager } from './types';
 
@@ -10,7 +10,7 @@ const manager = (): ContextManager | undefined => globals().c as ContextManager 
  */
 export const context = {
   /** The active context. */
-  active: (): Context => manager()?.active() ?? ROOT_CONTEXT,
+  active: (): Context => manager()?.active() || ROOT_CONTEXT,
 
   /** Runs `fn` with `ctx` active. */
   with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
@@ -20,21 +20,14 @@ export const context = {
     ...args: A
   ): ReturnType<F> {
     const m = manager();
-    return m ? m.with(ctx, fn, thisArg, ...args) : fn.call(thisArg, ...args);
+    return m ? m.with(ctx, fn, thisArg, ...args) : fn.apply(thisArg, args);
   },
 
   /** Binds `target` to `ctx` (or to the active context). */
-  bind<T>(ctx: Context, target: T): T {
-    return manager()?.bind(ctx, target) ?? target;
-  },
+  bind: <T>(ctx: Context, target: T): T => (manager()?.bind(ctx, target) ?? target),
 
   /** Installs the global context manager; false when one is installed already. */
-  setGlobalContextManager(m: ContextManager): boolean {
-    const g = globals();
-    if (g.c) return false;
-    g.c = m;
-    return true;
-  },
+  setGlobalContextManager: (m: ContextManager): boolean => setGlobal('c', m),
 
   /** Disables and removes the global context manager. */
   disable(): void {

@@ -165,11 +165,13 @@ export class AsyncContextManager extends StackContextManager {
     ...args: A
   ): ReturnType<F> {
     const s = this.x();
-    // run() passes extra arguments on (Node, Deno, workerd, the proposal): Reflect.apply
-    // saves a closure per call, which measured ~40% of a bare run() on Node 20
-    return s
-      ? s[0](context, Reflect.apply, fn as () => ReturnType<F>, thisArg, args)
-      : super.with(context, fn, thisArg, ...args);
+    if (!s) return super.with(context, fn, thisArg, ...args);
+    // run() passes extra arguments on (Node, Deno, workerd, the proposal): without a `this`,
+    // fn itself is run (measured ~30% faster than through Reflect.apply on Node 20); with one,
+    // Reflect.apply still saves a closure per call (~40% of a bare run())
+    return thisArg === undefined
+      ? (s[0] as unknown as (c: Context, f: F, ...a: A) => ReturnType<F>)(context, fn, ...args)
+      : s[0](context, Reflect.apply, fn as () => ReturnType<F>, thisArg, args);
   }
 
   /** Finds the store now (warning once if there is none) rather than at first use. */

@@ -9,19 +9,17 @@ export const createContextKey = (description: string): symbol => Symbol.for(desc
 
 const DELETED = {};
 
-/** Chain length at which a set compacts the chain. */
-const MAX = 32;
-
 /*
  * A context is a node in a persistent linked list: setting a value is O(1) and allocates one
- * object (otel-js copies a whole Map per set), reads walk the short chain. A set on a chain
- * MAX nodes long first rebuilds it with the live value of each key only, so a context derived
- * from itself again and again (a timer loop that starts each span from the previous tick's
- * context) stays short and does not keep every old value (span) alive.
+ * object (otel-js copies a whole Map per set), reads walk the short chain. A set on a chain 32
+ * nodes long first rebuilds it with the live value of each key only, so a context derived from
+ * itself again and again (a timer loop that starts each span from the previous tick's context)
+ * stays short and does not keep every old value (span) alive.
  */
 class Node implements Context {
   constructor(
-    private readonly p: Node | undefined,
+    /** parent */
+    private readonly p?: Node,
     private readonly k?: symbol,
     private readonly v?: unknown,
     /** nodes above the root */
@@ -32,37 +30,23 @@ class Node implements Context {
     for (let n: Node | undefined = this; n; n = n.p) {
       if (n.k === key) return n.v === DELETED ? undefined : n.v;
     }
-    return undefined;
   }
 
   setValue(key: symbol, value: unknown): Context {
-    return (this.d < MAX ? this : this.c()).a(key, value);
+    let n: Node = this;
+    if (n.d > 31) {
+      // compaction: the newest value of each key, on a fresh chain from the root
+      const live = new Map<symbol | undefined, unknown>();
+      for (; n.p; n = n.p) if (!live.has(n.k)) live.set(n.k, n.v);
+      for (const [k, v] of live) if (v !== DELETED) n = new Node(n, k, v, n.d + 1);
+    }
+    return new Node(n, key, value, n.d + 1);
   }
 
   deleteValue(key: symbol): Context {
     return this.getValue(key) === undefined ? this : this.setValue(key, DELETED);
   }
-
-  private a(key: symbol, value: unknown): Node {
-    return new Node(this, key, value, this.d + 1);
-  }
-
-  /** The same context as a chain with one node per live key. */
-  private c(): Node {
-    const live: Node[] = [];
-    const seen = new Set<symbol | undefined>();
-    let n: Node = this;
-    for (; n.p; n = n.p) {
-      if (!seen.has(n.k)) {
-        seen.add(n.k);
-        if (n.v !== DELETED) live.push(n);
-      }
-    }
-    // n is the root now
-    for (let i = live.length; i--; ) n = n.a(live[i].k!, live[i].v);
-    return n;
-  }
 }
 
 /** The empty context, active when nothing else is. */
-export const ROOT_CONTEXT: Context = new Node(undefined);
+export const ROOT_CONTEXT: Context = new Node();

@@ -23,7 +23,7 @@ export class StackContextManager implements ContextManager {
     const prev = this.c;
     this.c = context;
     try {
-      return fn.call(thisArg, ...args);
+      return fn.apply(thisArg, args);
     } finally {
       this.c = prev;
     }
@@ -31,12 +31,12 @@ export class StackContextManager implements ContextManager {
 
   /** {@inheritDoc ContextManager.bind} */
   bind<T>(context: Context, target: T): T {
-    if (typeof target != 'function') return target;
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const self = this;
-    return function (this: unknown, ...args: unknown[]) {
-      return self.with(context, target as (...a: unknown[]) => unknown, this, ...args);
-    } as T;
+    const m = this;
+    return typeof target == 'function'
+      ? (function (this: unknown, ...args: unknown[]) {
+          return m.with(context, target as (...a: unknown[]) => unknown, this, ...args);
+        } as T)
+      : target;
   }
 
   /** {@inheritDoc ContextManager.enable} */

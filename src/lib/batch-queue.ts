@@ -1,4 +1,4 @@
-import { report, reportOnce, warnConfig } from './diag';
+import { numberOption, report, reportOnce } from './diag';
 import { onPageExit } from './page-exit';
 
 /**
@@ -33,14 +33,6 @@ export interface BatchExporter<T> {
   forceFlush?(): Promise<void>;
 }
 
-function positive(config: BatchConfig, key: keyof BatchConfig, d: number): number {
-  const v = config[key];
-  if (v === undefined) return d;
-  if (typeof v == 'number' && v > 0) return v;
-  warnConfig(key, v, d);
-  return d;
-}
-
 /**
  * The engine of the batch processors: queues items and exports them in batches, on a timer,
  * when a batch is full, on `forceFlush`, and (in browsers) synchronously when the page hides, so
@@ -54,15 +46,21 @@ export class BatchQueue<T> {
   /** Items dropped because the queue was full. */
   dropped = 0;
   private q: T[] = [];
-  private readonly max: number;
-  private readonly batch: number;
-  private readonly delay: number;
-  private readonly timeout: number;
-  private timer?: ReturnType<typeof setTimeout>;
-  private readonly flying = new Set<Promise<void>>();
-  private readonly off: () => void;
-  private down = false;
-  private busy = false;
+  /** exports in flight */
+  private f = new Set<Promise<void>>();
+  /** the timer of the next scheduled export */
+  private t?: ReturnType<typeof setTimeout>;
+  /** a regular export is in flight */
+  private b?: boolean;
+  /** shut down */
+  private d?: boolean;
+  /** maxQueueSize, maxExportBatchSize, scheduledDelayMillis, exportTimeoutMillis */
+  private m: number;
+  private n: number;
+  private w: number;
+  private o: number;
+  /** removes the page-exit hook */
+  private x: () => void;
 
   /**
    * @param e - where items go
@@ -76,23 +74,24 @@ export class BatchQueue<T> {
     delay: number,
     private readonly k: string,
   ) {
-    this.max = positive(config, 'maxQueueSize', 2048);
-    this.batch = Math.min(positive(config, 'maxExportBatchSize', 512), this.max);
-    this.delay = positive(config, 'scheduledDelayMillis', delay);
-    this.timeout = positive(config, 'exportTimeoutMillis', 30000);
-    this.off = onPageExit(() => this.drain());
+    const positive = (key: keyof BatchConfig, d: number): number => numberOption(config, key, d, Number.MIN_VALUE);
+    this.m = positive('maxQueueSize', 2048);
+    this.n = Math.min(positive('maxExportBatchSize', 512), this.m);
+    this.w = positive('scheduledDelayMillis', delay);
+    this.o = positive('exportTimeoutMillis', 30000);
+    this.x = onPageExit(() => this.drain());
   }
 
   /** Queues `item`; exports a batch at once when one is full. Ignored after shutdown. */
   protected add(item: T): void {
-    if (this.down) return;
-    if (this.q.length >= this.max) {
+    if (this.d) return;
+    if (this.q.length < this.m) {
+      this.q.push(item);
+      this.next();
+    } else {
       this.dropped++;
-      reportOnce(this.k + '.full', 'export queue full; dropping ' + this.k);
-      return;
+      reportOnce(this.k + '.full', 'queue full, dropping ' + this.k);
     }
-    this.q.push(item);
-    this.next();
   }
 
   /**
@@ -102,25 +101,32 @@ export class BatchQueue<T> {
    * real bound when the collector is slow or down.
    */
   private next(): void {
-    if (this.busy || !this.q.length) return;
-    if (this.q.length >= this.batch) this.one();
-    else if (!this.timer && this.delay < Infinity) {
-      this.timer = setTimeout(() => this.one(), this.delay);
-      // Node: a pending export must not keep the process alive by itself
-      (this.timer as { unref?: () => void }).unref?.();
+    const l = this.q.length;
+    if (this.b || !l) return;
+    if (l >= this.n) this.one();
+    // Node: a pending export must not keep the process alive by itself
+    else if (!this.t && this.w < Infinity) {
+      this.t = setTimeout(() => this.one(), this.w);
+      (this.t as { unref?(): void }).unref?.();
     }
   }
 
   /** Starts the one regular export, of one batch; when it ends, the next one is considered. */
   private one(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.busy || !this.q.length) return; // the export in flight calls next() when it ends
-    this.busy = true;
-    this.send(this.q.splice(0, this.batch)).then(() => {
-      this.busy = false;
-      this.next();
-    });
+    this.stop();
+    // the export in flight calls next() when it ends
+    if (!this.b && this.q.length) {
+      this.b = true;
+      this.send(this.q.splice(0, this.n)).then(() => {
+        this.b = false;
+        this.next();
+      });
+    }
+  }
+
+  private stop(): void {
+    clearTimeout(this.t);
+    this.t = undefined;
   }
 
   /**
@@ -129,44 +135,44 @@ export class BatchQueue<T> {
    * (`visibilitychange` after `pagehide`) must send what was queued in between, not wait.
    */
   private drain(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    while (this.q.length) this.send(this.q.splice(0, this.batch));
+    this.stop();
+    while (this.q.length) this.send(this.q.splice(0, this.n));
   }
 
   /** One export; the promise settles when the exporter reports back or times out, never rejects. */
   private send(items: T[]): Promise<void> {
     const p = new Promise<void>((resolve) => {
-      const t = this.timeout < Infinity ? setTimeout(() => end({ code: 1, error: 'timeout' }), this.timeout) : 0;
       const end = (r: { code: number; error?: unknown }): void => {
         clearTimeout(t);
         if (r.code) report(0, 'export failed', r.error);
         resolve();
       };
+      const t = this.o < Infinity ? setTimeout(end, this.o, { code: 1, error: 'timeout' }) : undefined;
       try {
         this.e.export(items, end);
       } catch (error) {
         end({ code: 1, error });
       }
     });
-    this.flying.add(p);
-    p.then(() => this.flying.delete(p));
+    this.f.add(p);
+    p.then(() => this.f.delete(p));
     return p;
   }
 
   /** Exports everything queued and waits for every export in flight. */
   async forceFlush(): Promise<void> {
     this.drain();
-    await Promise.all(this.flying);
+    await Promise.all(this.f);
     await this.e.forceFlush?.();
   }
 
   /** Flushes, stops accepting items, and shuts the exporter down. Idempotent. */
   async shutdown(): Promise<void> {
-    if (this.down) return;
-    this.down = true;
-    this.off();
-    await this.forceFlush();
-    await this.e.shutdown();
+    if (!this.d) {
+      this.d = true;
+      this.x();
+      await this.forceFlush();
+      await this.e.shutdown();
+    }
   }
 }

@@ -30,9 +30,8 @@ export type DiagLogLevel = (typeof DiagLogLevel)[keyof typeof DiagLogLevel];
 
 type Sink = [Partial<DiagLogger>, number];
 
-/** The level names in the order of the levels above, for the logger methods. */
+/** The logger methods of the five report levels; their `DiagLogLevel` is 30, 50, 60, 70, 80. */
 const NAMES = ['error', 'warn', 'info', 'debug', 'verbose'] as const;
-const LEVELS = [30, 50, 60, 70, 80];
 
 /** How many failures otelite caught, per diagnostic key (a fixed set of our own strings). */
 export const failures: Record<string, number> = {};
@@ -43,7 +42,7 @@ export const failures: Record<string, number> = {};
  */
 export function report(level: 0 | 1 | 2 | 3 | 4, message: string, ...args: unknown[]): void {
   const sink = globals().d as Sink | undefined;
-  if (sink && sink[1] >= LEVELS[level]) {
+  if (sink && sink[1] >= (level ? 40 + level * 10 : 30)) {
     try {
       sink[0][NAMES[level]]?.('otelite: ' + message, ...args);
     } catch {
@@ -60,19 +59,21 @@ export function reportOnce(key: string, message: string, ...args: unknown[]): vo
   if ((failures[key] = (failures[key] || 0) + 1) == 1) report(0, message, ...args);
 }
 
+/** `v` for a message: JSON where it can (strings quoted), as itself where JSON cannot (NaN, cycles, bigint). */
+const show = (v: unknown): string => {
+  try {
+    if (typeof v != 'number') return JSON.stringify(v) || String(v);
+  } catch {
+    // cyclic, bigint
+  }
+  return String(v);
+};
+
 /**
  * Bad configuration is the one thing otelite always says, even without a diagnostic logger:
  * one `console.warn` naming the key, the value and the default used instead.
  */
 export function warnConfig(key: string, value: unknown, fallback: unknown): void {
-  const show = (v: unknown): string => {
-    try {
-      // numbers as themselves: JSON would show NaN (a bad env var through Number()) as null
-      return (typeof v != 'number' && JSON.stringify(v)) || String(v);
-    } catch {
-      return String(v);
-    }
-  };
   try {
     console.warn(`otelite: invalid ${key} ${show(value)}; using ${show(fallback)}`);
   } catch {
@@ -126,4 +127,16 @@ export class DiagConsoleLogger implements DiagLogger {
   verbose(m: string, ...a: unknown[]): void {
     console.debug(m, ...a);
   }
+}
+
+/**
+ * `o[key]` when it is a number of at least `min`; else `fallback`, with a {@link warnConfig}
+ * when a value was given (undefined is an option left unset). For the numeric options of
+ * processors and limits.
+ */
+export function numberOption<O>(o: O, key: keyof O & string, fallback: number, min: number): number {
+  const v = o[key];
+  if (typeof v == 'number' && v >= min) return v;
+  if (v !== undefined) warnConfig(key, v, fallback);
+  return fallback;
 }

@@ -23,3 +23,13 @@ const KEY = Symbol.for('otelite');
 /** The shared registry, created on first use (never at import time). */
 export const globals = (): Globals =>
   ((globalThis as { [KEY]?: Globals })[KEY] ||= {});
+
+/**
+ * Installs `value` as the global `key` (tracer provider, context manager, propagator...) unless
+ * one is installed already: first come, first served, as in `@opentelemetry/api`. Returns
+ * whether it was installed.
+ */
+export const setGlobal = (key: keyof Globals, value: unknown): boolean => {
+  const g = globals();
+  return !g[key] && !!(g[key] = value);
+};

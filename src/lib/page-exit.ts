@@ -35,9 +35,10 @@ export function onPageExit(fn: () => void): () => void {
   const d = (globalThis as { document?: Document }).document;
   if (d && !installed) {
     installed = true;
+    const back = (): boolean => (exiting = false);
     addEventListener('pagehide', run);
-    addEventListener('visibilitychange', () => (d.visibilityState == 'hidden' ? run() : (exiting = false)));
-    addEventListener('pageshow', () => (exiting = false));
+    addEventListener('visibilitychange', () => (d.visibilityState == 'hidden' ? run() : back()));
+    addEventListener('pageshow', back);
   }
   hooks.add(fn);
   return () => hooks.delete(fn);

@@ -37,7 +37,7 @@ describe('toMillis', () => {
     expect(toMillis(t)).toBe(t);
   });
 
-  it('reads a number below timeOrigin as a performance.now() reading', () => {
+  it('reads a small number as a performance.now() reading', () => {
     vi.stubGlobal('performance', { timeOrigin: ORIGIN, now: () => 0 });
     expect(toMillis(1234.5)).toBe(ORIGIN + 1234.5);
     expect(toMillis(0)).toBe(ORIGIN);
@@ -86,11 +86,19 @@ describe('toNanoString', () => {
   });
 });
 
-describe('toMillis heuristic (as in otel-js)', () => {
-  it('reads an epoch number older than timeOrigin as a performance.now() offset: pass a Date for such times', () => {
+describe('toMillis: epoch or performance.now() reading', () => {
+  it('reads an epoch number older than timeOrigin as epoch time (otel-js would add timeOrigin to it)', () => {
     vi.stubGlobal('performance', { timeOrigin: ORIGIN, now: () => 0 });
     const hourBefore = ORIGIN - 3_600_000;
-    expect(toMillis(hourBefore)).toBe(ORIGIN + hourBefore);
+    expect(toMillis(hourBefore)).toBe(hourBefore);
     expect(toMillis(new Date(hourBefore))).toBe(Math.floor(hourBefore));
+  });
+
+  it('takes numbers below 1e12 as performance.now() readings, from 1e12 on as epoch milliseconds', () => {
+    vi.stubGlobal('performance', { timeOrigin: ORIGIN, now: () => 0 });
+    // a process up for a year
+    expect(toMillis(365 * 86_400_000)).toBe(ORIGIN + 365 * 86_400_000);
+    expect(toMillis(1e12 - 1)).toBe(ORIGIN + 1e12 - 1);
+    expect(toMillis(1e12)).toBe(1e12);
   });
 });

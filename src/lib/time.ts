@@ -7,25 +7,38 @@ import type { TimeInput } from './types';
  * around, unlike otel-js's [seconds, nanos] tuples.
  */
 
+/** The `performance` object last seen, and its time origin (re-read only if it is replaced). */
+let P: Performance | undefined;
+let O = 0;
+
+/**
+ * `performance.timeOrigin`: a getter that costs as much as `performance.now()` itself on Node,
+ * so it is read once per `performance` object (tests and polyfills may swap the object).
+ */
+const origin = (): number => {
+  const p = performance;
+  return p === P ? O : ((P = p), (O = p.timeOrigin));
+};
+
 /**
  * Now, in epoch milliseconds with sub-millisecond precision where the runtime has it.
  * workerd reports `performance.timeOrigin` as 0 and integer `performance.now()`: Date.now()
  * is then as good as it gets.
  */
-export function now(): number {
-  const o = performance.timeOrigin;
-  return o ? o + performance.now() : Date.now();
-}
+export const now = (): number => {
+  const o = origin();
+  return o ? o + P!.now() : Date.now();
+};
 
-/** Converts any {@link TimeInput} to epoch milliseconds. */
-export function toMillis(t: TimeInput): number {
-  if (typeof t == 'number') {
-    // like otel-js: a number below the time origin is a performance.now() reading
-    const o = performance.timeOrigin;
-    return t < o ? o + t : t;
-  }
-  return t instanceof Date ? t.getTime() : t[0] * 1e3 + t[1] / 1e6;
-}
+/**
+ * Converts any {@link TimeInput} to epoch milliseconds. A number below 1e12 (2001-09-09 as epoch
+ * milliseconds, or 31 years of uptime as a `performance.now()` reading) is taken as a
+ * `performance.now()` reading; anything larger is epoch milliseconds. otel-js compares with
+ * `timeOrigin` instead, which misreads epoch times from before the process started (a queued
+ * event's timestamp in a long-running worker) as offsets.
+ */
+export const toMillis = (t: TimeInput): number =>
+  typeof t == 'number' ? (t < 1e12 ? origin() + t : t) : t instanceof Date ? t.getTime() : t[0] * 1e3 + t[1] / 1e6;
 
 /** Epoch milliseconds as OTLP's decimal-string nanoseconds, exact to the microsecond. */
 export const toNanoString = (ms: number): string => (ms > 0 ? Math.round(ms * 1e3) + '000' : '0');

@@ -16,9 +16,8 @@ export interface Attributes {
 export type HrTime = [number, number];
 
 /**
- * A point in time: milliseconds since the epoch (or, when smaller than
- * `performance.timeOrigin`, milliseconds since it, like `performance.now()`), a `Date`,
- * or an {@link HrTime}.
+ * A point in time: milliseconds since the epoch (or, when below 1e12, milliseconds since
+ * `performance.timeOrigin`, like `performance.now()`), a `Date`, or an {@link HrTime}.
  */
 export type TimeInput = HrTime | number | Date;
 

@@ -101,9 +101,14 @@ class ProxyObservable implements Observable {
   }
 }
 
-/** Maps proxies to the real instruments (the SDK's batch callbacks only know its own). */
-const real = (obs: Observable[]): Observable[] =>
-  obs.map((o) => (o instanceof ProxyObservable ? (o.i() ?? o) : o));
+/** The real instrument of a proxy (the SDK's batch callbacks only know its own). */
+const real = (o: Observable): Observable => (o instanceof ProxyObservable ? (o.i() ?? o) : o);
+
+/** A batch callback that may observe proxies, for the SDK, which knows only its own instruments. */
+const unproxied =
+  (cb: BatchObservableCallback): BatchObservableCallback =>
+  (r) =>
+    cb({ observe: (o, v, a) => r.observe(real(o), v, a) });
 
 /**
  * A meter handed out before an SDK is installed: a no-op until then, and a working meter after,
@@ -111,6 +116,8 @@ const real = (obs: Observable[]): Observable[] =>
  */
 class ProxyMeter implements Meter {
   private d?: Meter;
+  /** batch callbacks → what the SDK got for them */
+  private readonly b = new Map<BatchObservableCallback, BatchObservableCallback>();
   /** observables and batch callbacks to hand over when a provider is registered */
   private readonly w: Array<ProxyObservable | [BatchObservableCallback, Observable[]]> = [];
   constructor(
@@ -127,7 +134,7 @@ class ProxyMeter implements Meter {
       ((globals() as Waiting).mq ||= []).push(() => {
         for (const y of this.w.splice(0)) {
           if (y instanceof ProxyObservable) y.i();
-          else this.m()?.addBatchObservableCallback(y[0], real(y[1]));
+          else this.addBatchObservableCallback(...y);
         }
       });
     this.w.push(x);
@@ -168,13 +175,18 @@ class ProxyMeter implements Meter {
   }
   addBatchObservableCallback(cb: BatchObservableCallback, obs: Observable[]): void {
     const m = this.m();
-    if (m) m.addBatchObservableCallback(cb, real(obs));
-    else this.wait([cb, obs]);
+    if (!m) return this.wait([cb, obs]);
+    let u = this.b.get(cb);
+    if (!u) this.b.set(cb, (u = unproxied(cb)));
+    m.addBatchObservableCallback(u, obs.map(real));
   }
   removeBatchObservableCallback(cb: BatchObservableCallback, obs: Observable[]): void {
     const m = this.m();
-    if (m) m.removeBatchObservableCallback(cb, real(obs));
-    else {
+    const u = this.b.get(cb);
+    this.b.delete(cb);
+    if (m) {
+      if (u) m.removeBatchObservableCallback(u, obs.map(real));
+    } else {
       const i = this.w.findIndex((x) => Array.isArray(x) && x[0] == cb);
       if (i >= 0) this.w.splice(i, 1);
     }

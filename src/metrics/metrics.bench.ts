@@ -54,6 +54,17 @@ describe('counter.add, 10 rotating attribute sets (x100)', () => {
   }, opts);
 });
 
+// the common real-world form: a fresh object literal per call (values from a small set)
+const routes = rotating.map((a) => a['url.path']);
+describe('counter.add, fresh literal per call (x100)', () => {
+  bench('otelite', () => {
+    for (let i = 0; i < N; i++) oc.add(1, { 'http.request.method': 'GET', 'url.path': routes[i % 10] });
+  }, opts);
+  bench('sdk-metrics', () => {
+    for (let i = 0; i < N; i++) tc.add(1, { 'http.request.method': 'GET', 'url.path': routes[i % 10] });
+  }, opts);
+});
+
 describe('histogram.record, same attributes (x100)', () => {
   bench('otelite', () => {
     for (let i = 0; i < N; i++) oh.record(i * 3, same);

@@ -19,7 +19,7 @@ export interface PeriodicExportingMetricReaderOptions {
    * shutdown and page exit (edge workers, where a timer must not outlive the request).
    */
   exportIntervalMillis?: number;
-  /** How long one collection plus export may take (30000 ms). */
+  /** How long the observable callbacks of one collection, then its export, may take (30000 ms each). `Infinity`: no limit. */
   exportTimeoutMillis?: number;
 }
 
@@ -48,7 +48,10 @@ export class PeriodicExportingMetricReader implements MetricReader {
   declare private tm?: ReturnType<typeof setInterval> & { unref?(): void };
   declare private off?: () => void;
   declare private down?: boolean;
+  /** the export in progress (or the last one) */
   private q: Promise<void> = Promise.resolve();
+  /** the export waiting for it */
+  declare private w?: Promise<void>;
 
   /** @param o - exporter, interval and timeout */
   constructor(o: PeriodicExportingMetricReaderOptions) {
@@ -81,7 +84,8 @@ export class PeriodicExportingMetricReader implements MetricReader {
   private send(rm: ResourceMetrics): Promise<void> {
     return new Promise((ok) => {
       if (!rm.scopeMetrics.length) return ok();
-      const t = setTimeout(end, this.to, { code: 1, error: Error('timeout') });
+      // Infinity: no limit (a timer of Infinity would fire at once)
+      const t = this.to < Infinity ? setTimeout(end, this.to, { code: 1, error: Error('timeout') }) : undefined;
       function end(r: ExportResult): void {
         if (r.code) report(0, 'metrics export failed', r.error);
         clearTimeout(t);
@@ -95,12 +99,19 @@ export class PeriodicExportingMetricReader implements MetricReader {
     });
   }
 
-  /** Collects and exports after the exports already queued. */
+  /**
+   * Collects and exports after the export in progress. Calls made while one is waiting share
+   * it (it collects when it starts, so it carries what they recorded): at most one export runs
+   * and one waits, however long the exporter takes.
+   */
   private flush(): Promise<void> {
     const p = this.p;
-    return (this.q = this.q.then(async () => {
-      if (p && !this.down) await this.send(await p.collect(this.to));
-    }).catch((e) => report(0, 'metrics collection failed', e)));
+    return (this.w ||= this.q = this.q
+      .then(async () => {
+        this.w = undefined;
+        if (p && !this.down) await this.send(await p.collect(this.to));
+      })
+      .catch((e) => report(0, 'metrics collection failed', e)));
   }
 
   /** {@inheritDoc MetricReader.forceFlush} */

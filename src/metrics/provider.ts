@@ -11,7 +11,7 @@ import type {
   ResourceMetrics,
   ScopeMetrics,
 } from './sdk-types';
-import { attrKey, Stream, type AggregationKind, type StreamOwner } from './stream';
+import { AttrCache, NO_ATTRS, Stream, type AggregationKind, type StreamOwner } from './stream';
 import type {
   BatchObservableCallback,
   Meter,
@@ -82,6 +82,8 @@ class Instrument implements StreamOwner {
   declare readonly desc: InstrumentDescriptor;
   /** identity, for duplicate registrations */
   declare readonly id: string;
+  /** attribute sets seen */
+  declare readonly k: AttrCache;
   /** {@inheritDoc StreamOwner.a} */
   declare readonly a: boolean;
   /** {@inheritDoc StreamOwner.mono} */
@@ -89,10 +91,11 @@ class Instrument implements StreamOwner {
   /** {@inheritDoc StreamOwner.nn} */
   declare readonly nn: boolean;
 
-  constructor(desc: InstrumentDescriptor, id: string) {
+  constructor(desc: InstrumentDescriptor, id: string, cap: number) {
     const type = desc.type;
     this.desc = desc;
     this.id = id;
+    this.k = new AttrCache(cap);
     this.a = type[0] == 'O';
     this.mono = type == 'COUNTER' || type == 'HISTOGRAM' || type == 'OBSERVABLE_COUNTER';
     this.nn = this.mono && !this.a;
@@ -113,11 +116,11 @@ class Instrument implements StreamOwner {
     const st = this.st;
     if (!st.length) return;
     // finite numbers only (NaN and ±Infinity cannot be summed or encoded), ≥ 0 where required
-    if (typeof v != 'number' || v - v || (this.nn && v < 0)) return reportOnce('m.value', 'bad value', this.desc.name, v);
+    if (typeof v != 'number' || v - v != 0 || (this.nn && v < 0)) return reportOnce('m.value', 'bad value', this.desc.name, v);
     if (!this.desc.valueType) v = Math.trunc(v);
     try {
-      const k = attrs ? attrKey(attrs) : '';
-      for (let j = 0; j < st.length; j++) if (rd < 0 || st[j].r == rd) st[j].rec(v, k, attrs);
+      const e = attrs ? this.k.get(attrs) : NO_ATTRS;
+      for (let j = 0; j < st.length; j++) if (rd < 0 || st[j].r == rd) st[j].rec(v, e);
     } catch (e) {
       reportOnce('m.record', 'record failed', e);
     }
@@ -183,7 +186,7 @@ class SdkMeter implements Meter {
         const id = JSON.stringify({ ...desc, name: name.toLowerCase(), advice: 0 });
         let i = this.is.find((x) => x.id == id);
         if (!i) {
-          i = new Instrument(desc, id);
+          i = new Instrument(desc, id, p.l);
           if (/^[a-z][\w./-]{0,254}$/i.test(name)) p.x(i, s);
           else report(1, 'bad instrument name', name);
           this.is.push(i);
@@ -199,17 +202,19 @@ class SdkMeter implements Meter {
     this.bc.delete(cb);
   }
 }
+
 /**
  * The metrics SDK's entry point: makes meters whose instruments aggregate in memory until the
- * readers collect them. Hot paths (`add`, `record`) cost one key build and one `Map` lookup per
- * reader; see `stream.ts`.
+ * readers collect them. The hot paths (`add`, `record`) walk the instrument's attribute cache
+ * (no allocation for a set seen before) and do one `Map` lookup per stream; see `stream.ts`.
  */
 export class MeterProvider implements ApiMeterProvider {
   /** The resource every metric carries. */
   declare readonly resource: Resource;
   declare private rd: MetricReader[];
   declare private readonly v: View[];
-  declare private readonly l: number;
+  /** @internal the cardinality limit; also the attribute sets each instrument caches */
+  declare readonly l: number;
   private readonly ms = new Map<string, SdkMeter>();
 
   /** @param config - resource, readers, views and cardinality limit */
@@ -225,7 +230,8 @@ export class MeterProvider implements ApiMeterProvider {
         collect: async (timeout = 30000) => {
           const ps = this.run(n);
           let t: ReturnType<typeof setTimeout> | undefined;
-          if (ps.length) await Promise.race([Promise.all(ps), new Promise((ok) => (t = setTimeout(ok, timeout)))]);
+          if (ps.length)
+            await Promise.race([Promise.all(ps), new Promise((ok) => timeout < Infinity && (t = setTimeout(ok, timeout)))]);
           clearTimeout(t);
           return this.g(n, ps);
         },
@@ -247,7 +253,7 @@ export class MeterProvider implements ApiMeterProvider {
     if (!setGlobalMeterProvider(this)) report(1, 'meter provider already registered');
   }
 
-  /** Creates the streams of a new instrument: per reader, one per selecting view (or the default). */
+  /** @internal Creates the streams of a new instrument: per reader, one per selecting view (or the default). */
   x(i: Instrument, s: InstrumentationScope): void {
     const d = i.desc;
     const type = d.type;
@@ -257,13 +263,18 @@ export class MeterProvider implements ApiMeterProvider {
         if (c.aggregation == 'drop') continue;
         const dflt: AggregationKind = type.endsWith('GAUGE') ? 1 : type == 'HISTOGRAM' ? 2 : 0;
         let g = AGG[c.aggregation!] ?? dflt;
-        if (g > 1 && i.a) g = dflt; // observations are not distributions: the spec says ignore such a view
+        if (g > 1 && i.a) {
+          // observations are not distributions: the spec says warn and ignore such a view
+          report(1, 'no histogram view for', d.name);
+          g = dflt;
+        }
         let b = c.boundaries || d.advice.explicitBucketBoundaries;
-        // finite and increasing, or the default
+        // finite and increasing (a copy: the caller may change its array), or the default
         if (b && !b.every((x, j) => x - x == 0 && !(x <= b![j - 1]))) {
           report(1, 'bad boundaries', b);
           b = 0 as never;
         }
+        b &&= [...b];
         const lim = c.aggregationCardinalityLimit || r.selectCardinalityLimit?.(type) || this.l;
         i.st.push(
           new Stream(

@@ -4,33 +4,83 @@ import { now } from '../lib/time';
 import type { Attributes } from '../lib/types';
 import type { Histogram, MetricData, MetricDescriptor } from './sdk-types';
 
+/** An attribute set ready for the streams: its canonical key, and its cleaned attributes. */
+export type AttrSet = [key: string, attributes: Attributes];
+
+/** The empty attribute set. */
+export const NO_ATTRS: AttrSet = ['{}', {}];
+
 /**
- * The key of an attribute set as given, in the object's own key order: one string, built without
- * sorting, so the hot path is a concatenation and one `Map` lookup. It is injective on the
- * valid input (lengths prefix keys and strings, a tag marks each type), and sets that differ only
- * in key order or invalid values are mapped to one series by {@link Stream.miss}.
+ * Cleans an attribute set as for spans (primitives and homogeneous arrays; invalid entries
+ * dropped with a diagnostic), sorts its keys and keys it by the JSON of the result: the same
+ * set gives the same key whatever the key order. Only ±Infinity and NaN share a key (all are
+ * JSON `null`), which only merges points of such odd values.
  */
-export function attrKey(a: Attributes): string {
-  let k = '';
-  for (const n in a) {
-    const v = a[n];
-    if (v == null) continue;
-    const t = typeof v;
-    k +=
-      n.length +
-      ':' +
-      n +
-      (t == 'string'
-        ? '"' + (v as string).length + ':' + v
-        : t == 'number'
-          ? '#' + v + ';'
-          : t == 'boolean'
-            ? (v ? 'T' : 'F')
-            : Array.isArray(v)
-              ? JSON.stringify(v) // self-delimiting, and tells 1 from "1"
-              : '?'); // not a valid value: dropped by cleaning, so its content does not matter
+export function canonical(raw: Attributes, keep?: string[]): AttrSet {
+  const a: Attributes = {};
+  for (const n of keep || Object.keys(raw).sort()) {
+    const v = raw[n];
+    if (n && isAttributeValue(v)) a[n] = Array.isArray(v) ? (v.slice() as typeof v) : v;
+    else if (v != null) report(1, 'bad attribute', n);
   }
-  return k;
+  return [JSON.stringify(a), a];
+}
+
+/** name → value → name → … → (0 →) the set; see {@link AttrCache}. */
+type Trie = Map<unknown, Trie | AttrSet>;
+
+/** One level down the trie, made when absent if `make`. */
+function step(t: Trie | undefined, k: unknown, make: 0 | 1): Trie | undefined {
+  let u = t?.get(k) as Trie | undefined;
+  if (!u && make) t!.set(k, (u = new Map()));
+  return u;
+}
+
+/**
+ * Maps attribute objects, as the caller wrote them, to their {@link AttrSet}: the hot path of
+ * every `add` and `record`. A trie of attribute names and values (insertion order), walked
+ * with one `Map.get` per name and per value, finds a set seen before without building a string
+ * or allocating anything: property names and string constants keep their hash in V8, numbers
+ * and booleans need none. Sets with array (or invalid) values are not cached: rare, and slower.
+ *
+ * Memory: at most `cap` sets (a full cache starts over, so the sets in use come back at once).
+ */
+export class AttrCache {
+  private t: Trie = new Map();
+  private n = 0;
+  declare private readonly cap: number; // `declare`: not emitted as a class field (bytes)
+  /** @param cap - sets kept at most */
+  constructor(cap: number) {
+    this.cap = cap;
+  }
+
+  /** The set of `a`. */
+  get(a: Attributes): AttrSet {
+    let e = this.w(a, 0)?.get(0) as AttrSet | undefined;
+    if (!e) {
+      e = canonical(a);
+      for (const n in a) if (typeof a[n] == 'object' && a[n]) return e; // arrays: not cached
+      if (this.n++ >= this.cap) {
+        this.t = new Map();
+        this.n = 1;
+      }
+      this.w(a, 1)!.set(0, e);
+    }
+    return e;
+  }
+
+  /** Walks (`make`: builds) the path of `a`; undefined when absent or not cacheable. */
+  private w(a: Attributes, make: 0 | 1): Trie | undefined {
+    let t: Trie | undefined = this.t;
+    for (const n in a) {
+      const v = a[n];
+      if (v == null) continue;
+      if (typeof v == 'object') return; // arrays (and invalid objects): identity says nothing of content
+      t = step(step(t, n, make), v, make);
+      if (!t) return;
+    }
+    return t;
+  }
 }
 
 /** The attribute set of the point that takes the measurements over the cardinality limit. */
@@ -75,12 +125,12 @@ export type AggregationKind = 0 | 1 | 2;
  * set, aggregated one way, reported with one temporality.
  *
  * Memory: at most `limit` attribute sets plus the overflow point, and at most twice that in
- * keys (aliases: the same set given in another key order, or with invalid values). Delta and
+ * keys (aliases: sets that a view's attribute filter merges). Delta and
  * observable streams start empty after each collection; cumulative streams keep their points,
  * within the limit.
  */
 export class Stream {
-  /** raw and canonical keys → point */
+  /** canonical keys (and, for a view's filter, the unfiltered ones) → point */
   private m = new Map<string, Point>();
   /** points, in creation order */
   private ps: Point[] = [];
@@ -136,9 +186,9 @@ export class Stream {
     if (i.a) this.o = new Map();
   }
 
-  /** Aggregates `x` into the point of the set whose raw key is `k`. The hot path. */
-  rec(x: number, k: string, a: Attributes | undefined): void {
-    const p = this.m.get(k) || this.miss(k, a);
+  /** Aggregates `x` into the point of attribute set `e`. The hot path. */
+  rec(x: number, e: AttrSet): void {
+    const p = this.m.get(e[0]) || this.miss(e);
     if (this.g == 2) {
       p.v += x;
       p.n++;
@@ -156,27 +206,19 @@ export class Stream {
   }
 
   /**
-   * A raw key not seen yet: clean the attributes (the span rules: primitives and homogeneous
-   * arrays, invalid ones dropped with a diagnostic), keep the view's keys, sort, and find or
-   * create the point of the canonical set; remember the raw key as an alias while there is
-   * room. Over the cardinality limit, the overflow point takes the measurement: every
-   * measurement lands in exactly one point (https://opentelemetry.io/docs/specs/otel/metrics/sdk/#cardinality-limits).
+   * A set without a point yet: keep the view's keys, find or create the point. Over the
+   * cardinality limit, the overflow point takes the measurement: every measurement lands in
+   * exactly one point (https://opentelemetry.io/docs/specs/otel/metrics/sdk/#cardinality-limits).
    */
-  private miss(k: string, raw: Attributes = {}): Point {
-    const a: Attributes = {};
-    for (const n of this.ks || Object.keys(raw).sort()) {
-      const v = raw[n];
-      if (n && isAttributeValue(v)) a[n] = Array.isArray(v) ? (v.slice() as typeof v) : v;
-      else if (v != null) report(1, 'bad attribute', n);
-    }
-    const ck = attrKey(a);
-    let p = this.m.get(ck);
+  private miss(e: AttrSet): Point {
+    const [k, a] = this.ks ? canonical(e[1], this.ks) : e;
+    let p = this.m.get(k);
     if (!p) {
       const over = this.n >= this.l;
       if (!over || !(p = this.ov)) {
         p = {
           a: over ? OVERFLOW : a,
-          k: over ? '\0' : ck, // '\0' is no attrKey() output
+          k: over ? '' : k, // '' is no canonical key
           // spec: a synchronous series starts at its first measurement; an observed one at the
           // collection before it (collect() keeps the first start of a series observed again)
           s: this.i.a ? this.t : now(),
@@ -187,12 +229,13 @@ export class Stream {
           c: this.g > 1 ? this.b.map(() => 0).concat(0) : undefined,
         };
         this.ps.push(p);
-        if (over) this.ov = p;
-        else this.m.set(ck, p);
+        if (over) return (this.ov = p);
         this.n++;
+        this.m.set(k, p);
       }
     }
-    if (this.m.size < 2 * this.l) this.m.set(k, p);
+    // the set as given, when a view's filter made another one of it
+    if (k != e[0] && this.m.size < 2 * this.l) this.m.set(e[0], p);
     return p;
   }
 

@@ -1,3 +1,4 @@
+import { warnConfig } from '../lib/diag';
 import type { InstrumentationScope } from '../lib/types';
 import type { StreamConfig, View } from './provider';
 import type { InstrumentDescriptor, InstrumentType } from './sdk-types';
@@ -43,6 +44,6 @@ export function view(o: ViewOptions): View {
     [o.meterSchemaUrl, (_, s) => s.schemaUrl],
   ];
   const any = re || crit.some((c) => c[0] != null);
-  if (!any) console.warn('otelite: a view without selection criteria selects nothing', o);
+  if (!any) warnConfig('view (no selection criteria)', o, 'selects nothing');
   return (i, s) => any && (!re || re.test(i.name)) && crit.every(([want, have]) => want == null || want == have(i, s)) && o;
 }

@@ -1,7 +1,7 @@
 import { context } from '../context/api';
-import { createContextKey } from '../context/context';
-import type { Context } from '../context/types';
-import { globals } from '../lib/global';
+import { createContextKey, ROOT_CONTEXT } from '../context/context';
+import type { Context, ContextManager } from '../context/types';
+import { globals, setGlobal } from '../lib/global';
 import { NonRecordingSpan } from './non-recording-span';
 import { isSpanContextValid } from './span-context';
 import type { Span, SpanContext, SpanOptions, Tracer, TracerOptions, TracerProvider } from './types';
@@ -30,41 +30,26 @@ export const getSpanContext = (ctx: Context): SpanContext | undefined => getSpan
 /**
  * `startActiveSpan` for every tracer: sorts out the overloads, starts the span in the given or
  * active context and runs `fn` with the span active. Shared so the SDK tracer and the no-op
- * tracer cannot disagree.
+ * tracer cannot disagree. Without a function it starts nothing and returns undefined (otel-js
+ * throws a TypeError): instrumentation must never throw into the host.
  */
-export function startActiveSpan(
-  this: Tracer,
-  name: string,
-  a: unknown,
-  b?: unknown,
-  c?: unknown,
-): unknown {
-  const [opts, parent, fn] =
-    typeof a == 'function'
-      ? [undefined, undefined, a]
-      : typeof b == 'function'
-        ? [a, undefined, b]
-        : [a, b, c];
-  const ctx = (parent as Context | undefined) ?? context.active();
-  const span = this.startSpan(name, opts as SpanOptions | undefined, ctx);
-  return context.with(setSpan(ctx, span), fn as (s: Span) => unknown, undefined, span);
-}
-
-/** The tracer of the API when no SDK is installed: spans carry the parent's context, nothing more. */
-class NoopTracer implements Tracer {
-  startSpan(_name: string, opts?: SpanOptions, ctx: Context = context.active()): Span {
-    const parent = opts?.root ? undefined : getSpanContext(ctx);
-    return new NonRecordingSpan(isSpanContextValid(parent) ? parent : undefined);
+export function startActiveSpan(this: Tracer, name: string, a: unknown, b?: unknown, c?: unknown): unknown {
+  const fn = typeof a == 'function' ? a : typeof b == 'function' ? b : c;
+  if (typeof fn == 'function') {
+    // the manager directly (not context.with): no rest and spread of the arguments
+    const m = globals().c as ContextManager | undefined;
+    const ctx = (fn == c && (b as Context)) || m?.active() || ROOT_CONTEXT;
+    const span = this.startSpan(name, fn == a ? undefined : (a as SpanOptions), ctx);
+    return m ? m.with(setSpan(ctx, span), fn as (s: Span) => unknown, undefined, span) : fn(span);
   }
-  startActiveSpan = startActiveSpan as Tracer['startActiveSpan'];
 }
 
 const provider = (): TracerProvider | undefined => globals().t as TracerProvider | undefined;
 
 /**
- * A tracer handed out before an SDK is installed. It looks the real tracer up on each use, so
- * libraries that take their tracer at import time start recording once the app registers an
- * SDK.
+ * The API's tracer. Before an SDK is registered its spans carry the parent's context and
+ * record nothing; it looks the SDK up on each use, so libraries that take their tracer at import
+ * time start recording once the app registers one (it then keeps the SDK's tracer).
  */
 class ProxyTracer implements Tracer {
   private d?: Tracer;
@@ -73,12 +58,12 @@ class ProxyTracer implements Tracer {
     private readonly v?: string,
     private readonly o?: TracerOptions,
   ) {}
-  private t(): Tracer {
-    const p = provider();
-    return this.d || (p ? (this.d = p.getTracer(this.n, this.v, this.o)) : new NoopTracer());
-  }
   startSpan(name: string, opts?: SpanOptions, ctx?: Context): Span {
-    return this.t().startSpan(name, opts, ctx);
+    const p = provider();
+    const t = this.d || (p && (this.d = p.getTracer(this.n, this.v, this.o)));
+    if (t) return t.startSpan(name, opts, ctx);
+    const parent = opts?.root ? undefined : getSpanContext(ctx || context.active());
+    return new NonRecordingSpan(isSpanContextValid(parent) ? parent : undefined);
   }
   startActiveSpan = startActiveSpan as Tracer['startActiveSpan'];
 }
@@ -86,20 +71,12 @@ class ProxyTracer implements Tracer {
 /** The trace API, shaped like `@opentelemetry/api`'s `trace`. */
 export const trace = {
   /** A tracer for the named library; a working one once an SDK is registered. */
-  getTracer(name: string, version?: string, options?: TracerOptions): Tracer {
-    return provider()?.getTracer(name, version, options) ?? new ProxyTracer(name, version, options);
-  },
+  getTracer: (name: string, version?: string, options?: TracerOptions): Tracer =>
+    provider()?.getTracer(name, version, options) || new ProxyTracer(name, version, options),
   /** The registered tracer provider, or a no-op one. */
-  getTracerProvider(): TracerProvider {
-    return provider() ?? trace;
-  },
+  getTracerProvider: (): TracerProvider => provider() || trace,
   /** Installs the global tracer provider; false when one is installed already. */
-  setGlobalTracerProvider(p: TracerProvider): boolean {
-    const g = globals();
-    if (g.t) return false;
-    g.t = p;
-    return true;
-  },
+  setGlobalTracerProvider: (p: TracerProvider): boolean => setGlobal('t', p),
   /** Removes the global tracer provider. */
   disable(): void {
     globals().t = undefined;

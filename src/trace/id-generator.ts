@@ -6,42 +6,74 @@ export interface IdGenerator {
   generateSpanId(): string;
 }
 
-const POOL = 1024;
-let pool: Uint8Array | undefined;
+const POOL = 8192;
+const ZERO = '0000000000000000';
 let pos = POOL;
-let HEX: string[] | undefined;
+/** Character codes of the hex digits. */
+let C: number[] | undefined;
+
+/**
+ * The pool that {@link reserve} took its last bytes from. A used-up pool is replaced, never
+ * refilled: spans keep a reference to theirs until they write out their ids.
+ */
+export let pool: Uint8Array;
 
 /*
- * One crypto.getRandomValues call per 1 KiB of ids instead of one per id: the call itself is
- * the dominant cost of an id (it crosses into the runtime), the bytes are equally random. The
- * pool is made on first use, never at import time (workerd forbids crypto at global scope).
+ * One crypto.getRandomValues call per 8 KiB of ids instead of one per id: the call itself is the
+ * dominant cost of an id (on Node ~1.7 µs whatever the size up to a few KiB), the bytes are
+ * equally random. The pool is made on first use, never at import time (workerd forbids crypto at
+ * global scope).
  */
-function hex(bytes: number): string {
-  for (;;) {
-    if (pos + bytes > POOL) {
-      crypto.getRandomValues((pool ||= new Uint8Array(POOL)));
-      pos = 0;
-    }
-    const h = (HEX ||= Array.from({ length: 256 }, (_, i) => (i + 256).toString(16).slice(1)));
-    let s = '';
-    let any = 0;
-    for (let i = 0; i < bytes; i++) {
-      const b = pool![pos++];
-      any |= b;
-      s += h[b];
-    }
-    if (any) return s;
+
+/** Reserves `n` random bytes of {@link pool}; returns their offset. */
+export function reserve(n: number): number {
+  if (pos + n > POOL) {
+    pool = crypto.getRandomValues(new Uint8Array(POOL));
+    pos = 0;
   }
+  return (pos += n) - n;
+}
+
+/**
+ * 16 hex characters from 8 bytes of `p` at `i`, in one String.fromCharCode call: one flat string,
+ * measured ~2x faster in V8 than joining 2-character pieces (which also leaves a rope that must
+ * be flattened later).
+ */
+function hex8(p: Uint8Array, i: number): string {
+  const c = (C ||= Array.from('0123456789abcdef', (x) => x.charCodeAt(0)));
+  // prettier-ignore
+  return String.fromCharCode(
+    c[p[i] >> 4], c[p[i] & 15], c[p[i + 1] >> 4], c[p[i + 1] & 15],
+    c[p[i + 2] >> 4], c[p[i + 2] & 15], c[p[i + 3] >> 4], c[p[i + 3] & 15],
+    c[p[i + 4] >> 4], c[p[i + 4] & 15], c[p[i + 5] >> 4], c[p[i + 5] & 15],
+    c[p[i + 6] >> 4], c[p[i + 6] & 15], c[p[i + 7] >> 4], c[p[i + 7] & 15],
+  );
+}
+
+/**
+ * A span id (`n` = 8) or trace id (`n` = 16) from the bytes of `p` at `i`; from fresh bytes in
+ * the (2^-64 or less likely) case that those are all zero, which no id may be.
+ */
+export function hexId(p: Uint8Array, i: number, n: 8 | 16): string {
+  const a = hex8(p, i);
+  const b = n > 8 ? hex8(p, i + 8) : '';
+  return a != ZERO || (b && b != ZERO) ? a + b : fresh(n);
 }
 
 /** Random ids from `crypto.getRandomValues`, as the W3C Trace Context spec recommends. */
 export class RandomIdGenerator implements IdGenerator {
   /** {@inheritDoc IdGenerator.generateTraceId} */
   generateTraceId(): string {
-    return hex(16);
+    return fresh(16);
   }
   /** {@inheritDoc IdGenerator.generateSpanId} */
   generateSpanId(): string {
-    return hex(8);
+    return fresh(8);
   }
 }
+
+/** An id of `n` new bytes (reserved before `pool` is read: reserving may replace it). */
+const fresh = (n: 8 | 16): string => {
+  const i = reserve(n);
+  return hexId(pool, i, n);
+};

@@ -1,10 +1,8 @@
-import { context } from '../context/api';
 import { StackContextManager } from '../context/stack';
 import type { ContextManager } from '../context/types';
-import { report } from '../lib/diag';
-import { trace } from './api';
+import { numberOption, report } from '../lib/diag';
+import { setGlobal, type Globals } from '../lib/global';
 import { RandomIdGenerator, type IdGenerator } from './id-generator';
-import { setGlobalPropagator } from './propagation/api';
 import { W3CBaggagePropagator } from './propagation/baggage';
 import { CompositePropagator } from './propagation/composite';
 import { W3CTraceContextPropagator } from './propagation/trace-context';
@@ -12,7 +10,7 @@ import type { TextMapPropagator } from './propagation/types';
 import { defaultResource, type Resource } from './resource';
 import { AlwaysOnSampler, ParentBasedSampler, type Sampler } from './sampler';
 import type { SpanLimits, SpanProcessor } from './sdk-types';
-import type { ResolvedLimits, TracerState } from './span';
+import type { ResolvedLimits } from './span';
 import { SdkTracer } from './tracer';
 import type { Tracer, TracerOptions, TracerProvider as ApiTracerProvider } from './types';
 
@@ -24,7 +22,11 @@ export interface TracerProviderConfig {
   sampler?: Sampler;
   /** Default: the specification's limits. */
   spanLimits?: SpanLimits;
-  /** Default: random ids from `crypto.getRandomValues`. */
+  /**
+   * Default: random ids from `crypto.getRandomValues`. A custom generator must return valid ids
+   * (32 and 16 lowercase hex characters, not all zero): spans made here are trusted as parents
+   * without checking them again.
+   */
   idGenerator?: IdGenerator;
   /** Where spans go. */
   spanProcessors?: SpanProcessor[];
@@ -38,12 +40,11 @@ export interface RegisterConfig {
   propagator?: TextMapPropagator | null;
 }
 
-const limit = (v: number | undefined, d: number): number => (typeof v == 'number' && v >= 0 ? v : d);
-
 /** Runs `fn` on every item; once all have settled, reports each failure. Never rejects: a broken processor must not break the host. */
 export async function each<T>(items: T[], fn: (item: T) => Promise<void>): Promise<void> {
-  const results = await Promise.allSettled(items.map(async (i) => fn(i)));
-  for (const r of results) if (r.status == 'rejected') report(0, 'processor failed', r.reason);
+  for (const r of await Promise.allSettled(items.map(async (i) => fn(i)))) {
+    if (r.status == 'rejected') report(0, 'processor failed', r.reason);
+  }
 }
 
 /** The SDK's entry point: makes tracers whose spans go to the configured processors. */
@@ -59,50 +60,52 @@ export class TracerProvider implements ApiTracerProvider {
   /** @param config - resource, sampler, limits, id generator and processors */
   constructor(config: TracerProviderConfig = {}) {
     this.resource = defaultResource().merge(config.resource);
-    this.p = [...(config.spanProcessors ?? [])];
-    const l = config.spanLimits ?? {};
-    const a = limit(l.attributeCountLimit, 128);
+    this.p = [...(config.spanProcessors || [])];
+    const l = config.spanLimits || {};
+    // a limit is a number >= 0 (0 drops everything)
+    const limit = (key: keyof SpanLimits, d = 128): number => numberOption(l, key, d, 0);
     this.x = {
-      a,
-      l: limit(l.attributeValueLengthLimit, Infinity),
-      e: limit(l.eventCountLimit, 128),
-      k: limit(l.linkCountLimit, 128),
-      ea: limit(l.attributePerEventCountLimit, 128),
-      la: limit(l.attributePerLinkCountLimit, 128),
+      a: limit('attributeCountLimit'),
+      l: limit('attributeValueLengthLimit', Infinity),
+      e: limit('eventCountLimit'),
+      k: limit('linkCountLimit'),
+      ea: limit('attributePerEventCountLimit'),
+      la: limit('attributePerLinkCountLimit'),
     };
-    this.s = config.sampler ?? new ParentBasedSampler({ root: new AlwaysOnSampler() });
-    this.ids = config.idGenerator ?? new RandomIdGenerator();
+    this.s = config.sampler || new ParentBasedSampler({ root: new AlwaysOnSampler() });
+    this.ids = config.idGenerator || new RandomIdGenerator();
   }
 
   /** {@inheritDoc TracerProvider.getTracer} */
   getTracer(name: string, version?: string, options?: TracerOptions): Tracer {
-    const key = `${name}@${version || ''}:${options?.schemaUrl || ''}`;
+    const schemaUrl = options?.schemaUrl;
+    const key = `${name}@${version || ''}:${schemaUrl || ''}`;
     let t = this.tracers.get(key);
     if (!t) {
-      const state: TracerState = {
-        r: this.resource,
-        s: { name: String(name || ''), version, schemaUrl: options?.schemaUrl },
-        x: this.x,
-        p: this.p,
-      };
-      this.tracers.set(key, (t = new SdkTracer(state, this.s, this.ids)));
+      const scope = { name: String(name || ''), version, schemaUrl };
+      this.tracers.set(key, (t = new SdkTracer({ r: this.resource, s: scope, x: this.x, p: this.p }, this.s, this.ids)));
     }
     return t;
   }
 
   /**
    * Makes this the global tracer provider and installs a context manager and propagator,
-   * so `trace.getTracer` from the API (here and in libraries) records through it.
+   * so `trace.getTracer` from the API (here and in libraries) records through it. What is
+   * installed already (by this or another copy of otelite, or an earlier `register`) is kept,
+   * with a diagnostic naming it.
    */
   register(config: RegisterConfig = {}): void {
-    if (!trace.setGlobalTracerProvider(this)) report(1, 'a tracer provider is registered already');
-    if (config.contextManager !== null) {
-      context.setGlobalContextManager((config.contextManager ?? new StackContextManager()).enable());
-    }
-    if (config.propagator !== null) {
-      setGlobalPropagator(
-        config.propagator ??
-          new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+    const m = config.contextManager;
+    const p = config.propagator;
+    const install = (key: keyof Globals, value: unknown, what: string): unknown =>
+      setGlobal(key, value) || report(1, what + ' registered already; kept it');
+    install('t', this, 'a tracer provider');
+    if (m !== null) install('c', (m || new StackContextManager()).enable(), 'a context manager');
+    if (p !== null) {
+      install(
+        'p',
+        p || new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+        'a propagator',
       );
     }
   }

@@ -1,3 +1,4 @@
+import { attributesBag } from '../lib/attributes';
 import type { Attributes } from '../lib/types';
 import { VERSION } from '../lib/version';
 
@@ -18,11 +19,11 @@ export function resourceFromAttributes(attributes: Attributes, schemaUrl?: strin
     schemaUrl,
     merge(other) {
       if (!other) return this;
+      const merged = attributesBag();
+      // an undefined value is an option left unset, not a value: it must not erase the old one
+      for (const a of [attributes, other.attributes]) for (const k in a) if (a[k] !== undefined) merged[k] = a[k];
       // Schema URLs: keep whichever is set; when both are and differ, the spec calls the
       // merge an error, and the updating side's URL is the more useful one to keep.
-      const merged: Attributes = { ...attributes };
-      // an undefined value is an option left unset, not a value: it must not erase the old one
-      for (const k in other.attributes) if (other.attributes[k] !== undefined) merged[k] = other.attributes[k];
       return resourceFromAttributes(merged, other.schemaUrl || schemaUrl);
     },
   };

@@ -30,10 +30,10 @@ describe('AlwaysOnSampler / AlwaysOffSampler', () => {
   it('decision numbers match otel-js', () => {
     expect(SamplingDecision).toEqual({ NOT_RECORD: 0, RECORD: 1, RECORD_AND_SAMPLED: 2 });
   });
-  it('results are shared and frozen (no allocation per decision)', () => {
+  it('results are shared (no allocation per decision)', () => {
     const s = new AlwaysOnSampler();
     expect(s.shouldSample()).toBe(s.shouldSample());
-    expect(Object.isFrozen(s.shouldSample())).toBe(true);
+    expect(new AlwaysOffSampler().shouldSample()).toBe(new AlwaysOffSampler().shouldSample());
   });
 });
 

@@ -1,7 +1,6 @@
 import type { Context } from '../context/types';
 import type { Attributes } from '../lib/types';
-import { getSpanContext } from './api';
-import { isSpanContextValid } from './span-context';
+import { parentOf } from './span';
 import type { Link, SpanKind, TraceState } from './types';
 
 /** A sampler's decision; the numbers match otel-js's `SamplingDecision`. */
@@ -38,12 +37,14 @@ export interface Sampler {
   toString(): string;
 }
 
-// Shared, frozen results: deciding must not allocate on the hot path.
-const ON: SamplingResult = Object.freeze({ decision: 2 });
-const OFF: SamplingResult = Object.freeze({ decision: 0 });
+// Shared results: deciding must not allocate on the hot path. Only the tracer reads them.
+const ON: SamplingResult = { decision: 2 };
+const OFF: SamplingResult = { decision: 0 };
 
 /** Samples every span. */
 export class AlwaysOnSampler implements Sampler {
+  /** @internal does not read the trace id (the tracer may then make it later) */
+  readonly r = true;
   /** {@inheritDoc Sampler.shouldSample} */
   shouldSample(): SamplingResult {
     return ON;
@@ -56,6 +57,8 @@ export class AlwaysOnSampler implements Sampler {
 
 /** Samples no span. */
 export class AlwaysOffSampler implements Sampler {
+  /** @internal does not read the trace id */
+  readonly r = true;
   /** {@inheritDoc Sampler.shouldSample} */
   shouldSample(): SamplingResult {
     return OFF;
@@ -103,20 +106,19 @@ export interface ParentBasedSamplerConfig {
   localParentNotSampled?: Sampler;
 }
 
+/** The delegates' keys, in the order of their index in `ParentBasedSampler`. */
+const KEYS = ['root', 'remoteParentSampled', 'remoteParentNotSampled', 'localParentSampled', 'localParentNotSampled'] as const;
+
 /** Follows the parent's decision; asks `root` for spans without a parent. */
 export class ParentBasedSampler implements Sampler {
   private readonly s: Sampler[];
+  /** @internal does not read the trace id of roots: its root sampler does not */
+  readonly r?: boolean;
   /** @param config - the five delegates; only `root` is required */
   constructor(config: ParentBasedSamplerConfig) {
-    const on = new AlwaysOnSampler();
-    const off = new AlwaysOffSampler();
-    this.s = [
-      config.root,
-      config.remoteParentSampled ?? on,
-      config.remoteParentNotSampled ?? off,
-      config.localParentSampled ?? on,
-      config.localParentNotSampled ?? off,
-    ];
+    // odd indexes are the "sampled" cases (always on by default), even ones "not sampled"
+    this.s = KEYS.map((k, i) => config[k] || (i & 1 ? new AlwaysOnSampler() : new AlwaysOffSampler()));
+    this.r = (this.s[0] as { r?: boolean }).r;
   }
   /** {@inheritDoc Sampler.shouldSample} */
   shouldSample(
@@ -127,12 +129,12 @@ export class ParentBasedSampler implements Sampler {
     attributes: Attributes,
     links: Link[],
   ): SamplingResult {
-    const p = getSpanContext(ctx);
-    const i = !isSpanContextValid(p) ? 0 : (p.isRemote ? 1 : 3) + (p.traceFlags & 1 ? 0 : 1);
+    const p = parentOf(ctx);
+    const i = p ? (p.isRemote ? 1 : 3) + (p.traceFlags & 1 ? 0 : 1) : 0;
     return this.s[i].shouldSample(ctx, traceId, name, kind, attributes, links);
   }
   /** {@inheritDoc Sampler.toString} */
   toString(): string {
-    return `ParentBased{root=${this.s[0]}, remoteParentSampled=${this.s[1]}, remoteParentNotSampled=${this.s[2]}, localParentSampled=${this.s[3]}, localParentNotSampled=${this.s[4]}}`;
+    return `ParentBased{${KEYS.map((k, i) => k + '=' + this.s[i]).join(', ')}}`;
   }
 }

@@ -1,9 +1,9 @@
 import type { SpanContext } from './types';
 
-const TRACE_ID = /^[0-9a-f]{32}$/;
-const SPAN_ID = /^[0-9a-f]{16}$/;
+const TRACE_ID = /^[\da-f]{32}$/;
+const SPAN_ID = /^[\da-f]{16}$/;
 const INVALID_TRACE = '0'.repeat(32);
-const INVALID_SPAN = '0'.repeat(16);
+const INVALID_SPAN = INVALID_TRACE.slice(16);
 
 /** A trace id that is 32 lowercase hex characters and not all zero. */
 export const isValidTraceId = (id: string): boolean => TRACE_ID.test(id) && id != INVALID_TRACE;

@@ -1,9 +1,13 @@
-import { cleanAttribute } from '../lib/attributes';
+import type { Context } from '../context/types';
+import { attributesBag, cleanAttribute } from '../lib/attributes';
 import { report } from '../lib/diag';
 import { now, toMillis } from '../lib/time';
 import type { Attributes, AttributeValue, InstrumentationScope, TimeInput } from '../lib/types';
+import { getSpan } from './api';
 import type { Resource } from './resource';
 import type { ReadableSpan, SpanProcessor, TimedEvent } from './sdk-types';
+import { hexId } from './id-generator';
+import { isSpanContextValid } from './span-context';
 import type { Exception, Link, Span, SpanContext, SpanKind, SpanStatus } from './types';
 
 /** Span limits with every field resolved. */
@@ -29,35 +33,45 @@ export interface TracerState {
 }
 
 /**
- * Copies `attrs` into `into` within `max` keys and the length limit; returns how many were
- * dropped for the count limit.
+ * Copies `attrs` into the empty `into` within `max` keys and the length limit; returns how many
+ * keys the count limit dropped.
  */
-function putAll(into: Attributes, attrs: Attributes | undefined, max: number, len: number, count: number): number {
+function copy(attrs: Attributes | undefined, max: number, len: number, into: Attributes): number {
   let dropped = 0;
-  if (attrs) {
-    for (const k in attrs) {
-      const v = cleanAttribute(k, attrs[k], len);
-      if (v === undefined) continue;
-      if (!(k in into)) {
-        if (count >= max) {
-          dropped++;
-          continue;
-        }
-        count++;
-      }
-      into[k] = v;
-    }
+  let n = 0;
+  // for-in over undefined is no iteration; its keys are unique, so each valid one is new
+  for (const k in attrs) {
+    const v = cleanAttribute(k, attrs[k], len);
+    if (v !== undefined) n++ < max ? (into[k] = v) : dropped++;
   }
   return dropped;
 }
 
-const str = (v: unknown): string | undefined => (v === undefined ? v : String(v));
+/** Shared by every new span: setStatus replaces the object, never changes it. */
+const UNSET: SpanStatus = { code: 0 };
 
-function limitedLink(link: Link, x: ResolvedLimits): Link {
-  const attributes: Attributes = {};
-  const dropped = putAll(attributes, link.attributes, x.la, x.l, 0);
-  return { context: link.context, attributes, droppedAttributesCount: dropped + (link.droppedAttributesCount || 0) };
-}
+const str = (v: unknown): string | undefined => (v == null ? undefined : String(v));
+
+/**
+ * The span context of the span in `ctx` when it is valid. A context made by this SDK's tracer is
+ * valid by construction (an {@link IdGenerator} must return valid ids), so only others (remote
+ * parents, spans of other SDKs) pay for the check: it was a third of the cost of a nested span.
+ */
+export const parentOf = (ctx: Context): SpanContext | undefined => {
+  const s = getSpan(ctx);
+  const sc = s?.spanContext();
+  return s instanceof RecordingSpan || isSpanContextValid(sc) ? sc : undefined;
+};
+
+/**
+ * Writes out the ids of `c` from the random bytes at `z` in `y`: the span id from the first 8,
+ * the trace id (unless it has one: a child's is its parent's) from the next 16.
+ */
+export const writeIds = (c: SpanContext, y: Uint8Array, z: number): SpanContext => {
+  c.spanId = hexId(y, z, 8);
+  c.traceId ||= hexId(y, z + 8, 16);
+  return c;
+};
 
 /**
  * The SDK's recording span: where a span is born (the tracer constructs it) and what processors
@@ -65,14 +79,17 @@ function limitedLink(link: Link, x: ResolvedLimits): Link {
  * only writers, and they stop writing once the span has ended.
  */
 export class RecordingSpan implements Span, ReadableSpan {
-  /** {@inheritDoc ReadableSpan.attributes} */
-  readonly attributes: Attributes = {};
+  /**
+   * {@inheritDoc ReadableSpan.attributes} An object without a prototype: any string is a plain
+   * key, `__proto__` and `constructor` included.
+   */
+  readonly attributes: Attributes = attributesBag();
   /** {@inheritDoc ReadableSpan.events} */
   readonly events: TimedEvent[] = [];
   /** {@inheritDoc ReadableSpan.links} */
   readonly links: Link[] = [];
   /** {@inheritDoc ReadableSpan.status} */
-  status: SpanStatus = { code: 0 };
+  status: SpanStatus = UNSET;
   /** {@inheritDoc ReadableSpan.endTime} */
   endTime = 0;
   /** {@inheritDoc ReadableSpan.ended} */
@@ -85,7 +102,8 @@ export class RecordingSpan implements Span, ReadableSpan {
   droppedLinksCount = 0;
   /** {@inheritDoc ReadableSpan.startTime} */
   readonly startTime: number;
-  private n = 0; // attribute count, kept so the limit check never counts keys
+  /** attributes set or refused for the limit (kept so that the limit check never counts keys) */
+  private n = 0;
 
   /**
    * @param t - what the tracer's spans share
@@ -95,15 +113,21 @@ export class RecordingSpan implements Span, ReadableSpan {
    * @param parentSpanContext - its parent's identity
    * @param startTime - when it started, now by default
    * @param links - links known at start
+   * @param y - random bytes that `sc`'s empty ids are to be written from, when first read (see
+   *   {@link RecordingSpan.spanContext})
+   * @param z - where in `y`
    */
   constructor(
     private readonly t: TracerState,
-    private readonly sc: SpanContext,
+    /** @internal its identity, whose ids may not be written out yet: read `spanContext()` */
+    readonly sc: SpanContext,
     public name: string,
     readonly kind: SpanKind,
     readonly parentSpanContext: SpanContext | undefined,
     startTime?: TimeInput,
     links?: Link[],
+    private y?: Uint8Array,
+    private readonly z = 0,
   ) {
     this.startTime = startTime === undefined ? now() : toMillis(startTime);
     if (links) this.addLinks(links);
@@ -119,8 +143,19 @@ export class RecordingSpan implements Span, ReadableSpan {
     return this.t.s;
   }
 
-  /** {@inheritDoc Span.spanContext} */
+  /**
+   * {@inheritDoc Span.spanContext}
+   *
+   * The ids of spans from the built-in id generator are written out here, on first read: most
+   * spans are first read by the exporter, so the app's code path (start, attributes, end) does
+   * not pay for the hex strings. The same object is returned every time.
+   */
   spanContext(): SpanContext {
+    const y = this.y;
+    if (y) {
+      this.y = undefined;
+      writeIds(this.sc, y, this.z);
+    }
     return this.sc;
   }
 
@@ -131,78 +166,80 @@ export class RecordingSpan implements Span, ReadableSpan {
 
   /** {@inheritDoc Span.setAttribute} */
   setAttribute(key: string, value: AttributeValue): this {
-    if (this.ended) return this;
-    const x = this.t.x;
-    const v = cleanAttribute(key, value, x.l);
-    if (v !== undefined) {
-      const a = this.attributes;
-      if (a[key] === undefined) {
-        if (this.n >= x.a) {
-          this.droppedAttributesCount++;
-          return this;
-        }
-        this.n++;
+    if (!this.ended) {
+      const x = this.t.x;
+      const v = cleanAttribute(key, value, x.l);
+      if (v !== undefined) {
+        const a = this.attributes;
+        // a key it has is updated even when the span is full
+        if (a[key] !== undefined || this.n++ < x.a) a[key] = v;
+        else this.droppedAttributesCount++;
       }
-      a[key] = v;
     }
     return this;
   }
 
   /** {@inheritDoc Span.setAttributes} */
   setAttributes(attributes: Attributes): this {
-    if (attributes) for (const k in attributes) this.setAttribute(k, attributes[k] as AttributeValue);
+    for (const k in attributes) this.setAttribute(k, attributes[k] as AttributeValue);
     return this;
   }
 
   /** {@inheritDoc Span.addEvent} */
   addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
-    if (this.ended) return this;
-    const x = this.t.x;
-    if (this.events.length >= x.e) {
-      this.droppedEventsCount++;
-      return this;
+    if (!this.ended) {
+      const x = this.t.x;
+      if (this.events.length < x.e) {
+        let attrs = attributesOrTime as Attributes | undefined;
+        if (typeof attrs == 'number' || attrs instanceof Date || Array.isArray(attrs)) {
+          time = attrs as TimeInput;
+          attrs = undefined;
+        }
+        const attributes = attributesBag();
+        this.events.push({
+          name: String(name),
+          time: time === undefined ? now() : toMillis(time),
+          attributes,
+          droppedAttributesCount: copy(attrs, x.ea, x.l, attributes),
+        });
+      } else this.droppedEventsCount++;
     }
-    let attrs: Attributes | undefined;
-    if (
-      typeof attributesOrTime == 'number' ||
-      attributesOrTime instanceof Date ||
-      Array.isArray(attributesOrTime)
-    ) {
-      time = attributesOrTime;
-    } else attrs = attributesOrTime;
-    const attributes: Attributes = {};
-    const dropped = putAll(attributes, attrs, x.ea, x.l, 0);
-    this.events.push({
-      name: String(name),
-      time: time === undefined ? now() : toMillis(time),
-      attributes,
-      droppedAttributesCount: dropped,
-    });
     return this;
   }
 
   /** {@inheritDoc Span.addLink} */
   addLink(link: Link): this {
-    if (this.ended) return this;
-    if (this.links.length >= this.t.x.k) this.droppedLinksCount++;
-    else this.links.push(limitedLink(link, this.t.x));
+    if (!link?.context) report(1, 'invalid link', link);
+    else if (!this.ended) {
+      const x = this.t.x;
+      if (this.links.length < x.k) {
+        const attributes = attributesBag();
+        this.links.push({
+          context: link.context,
+          attributes,
+          droppedAttributesCount: copy(link.attributes, x.la, x.l, attributes) + (link.droppedAttributesCount || 0),
+        });
+      } else this.droppedLinksCount++;
+    }
     return this;
   }
 
   /** {@inheritDoc Span.addLinks} */
   addLinks(links: Link[]): this {
-    for (const l of links) this.addLink(l);
+    if (Array.isArray(links)) for (const l of links) this.addLink(l);
+    else report(1, 'invalid links', links);
     return this;
   }
 
   /** {@inheritDoc Span.setStatus} */
   setStatus(status: SpanStatus): this {
     // The spec: OK is final, UNSET changes nothing, a description belongs to ERROR only.
-    if (this.ended || this.status.code == 1 || !status || !status.code) return this;
-    this.status =
-      status.code == 2 && typeof status.message == 'string'
-        ? { code: 2, message: status.message }
-        : { code: status.code == 1 ? 1 : 2 };
+    if (!this.ended && this.status.code != 1 && status?.code) {
+      this.status =
+        status.code == 2 && typeof status.message == 'string'
+          ? { code: 2, message: status.message }
+          : { code: status.code == 1 ? 1 : 2 };
+    }
     return this;
   }
 
@@ -212,7 +249,13 @@ export class RecordingSpan implements Span, ReadableSpan {
     return this;
   }
 
-  /** {@inheritDoc Span.recordException} */
+  /**
+   * {@inheritDoc Span.recordException}
+   *
+   * `exception.type` is the error's `name` (`TypeError`, `AbortError`), else its `code`: the
+   * semantic conventions ask for the dynamic type of the exception, which `name` is in
+   * JavaScript. otel-js prefers `code`, which turns a DOMException's `AbortError` into `20`.
+   */
   recordException(exception: Exception, time?: TimeInput): void {
     const e = typeof exception == 'string' ? { message: exception } : exception || {};
     // undefined values are skipped by the attribute rules, so absent fields simply vanish
@@ -239,10 +282,9 @@ export class RecordingSpan implements Span, ReadableSpan {
     }
     this.endTime = t;
     this.ended = true;
-    const p = this.t.p;
-    for (let i = 0; i < p.length; i++) {
+    for (const p of this.t.p) {
       try {
-        p[i].onEnd(this);
+        p.onEnd(this);
       } catch (e) {
         report(0, 'onEnd', e);
       }

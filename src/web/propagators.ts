@@ -1,40 +1,50 @@
 import { report, warnConfig } from '../lib/diag';
-import type { Context } from '../context/types';
 import { W3CBaggagePropagator } from '../trace/propagation/baggage';
 import { CompositePropagator } from '../trace/propagation/composite';
 import { W3CTraceContextPropagator } from '../trace/propagation/trace-context';
-import type { TextMapGetter, TextMapPropagator, TextMapSetter } from '../trace/propagation/types';
-import { list } from './config';
+import type { TextMapPropagator } from '../trace/propagation/types';
+
+/** The propagators that are loaded on demand. */
+export type LazyPropagator = 'b3' | 'b3multi' | 'jaeger';
+
+/** Loads one of the {@link LazyPropagator}s. */
+export type PropagatorLoader = (name: LazyPropagator) => Promise<TextMapPropagator>;
 
 /**
- * The propagator that `OTEL_PROPAGATORS` names (`tracecontext,baggage` by default). B3 and
- * Jaeger are loaded on demand, so pages that do not name them do not pay for them: until the
- * chunk arrives (one task later) they inject nothing.
+ * Loads B3 and Jaeger with a dynamic `import()`: bundlers that split code put them in chunks of
+ * their own, which pages that do not name them never fetch.
  */
-export function propagatorFromNames(names: unknown): TextMapPropagator | null {
+export const importPropagator: PropagatorLoader = (name) =>
+  name == 'jaeger'
+    ? import('../trace/propagation/jaeger').then((m) => new m.JaegerPropagator())
+    : import('../trace/propagation/b3').then((m) => new m.B3Propagator({ injectEncoding: name == 'b3' ? 0 : 1 }));
+
+/**
+ * The propagator that `OTEL_PROPAGATORS` names (`tracecontext,baggage` by default), or `null`
+ * for `none`. B3 and Jaeger come through `load`: until they arrive (a task later, or a request
+ * later) they inject and extract nothing.
+ */
+export function propagatorFromNames(names: string[], load?: PropagatorLoader): TextMapPropagator | null {
   const parts: TextMapPropagator[] = [];
-  for (const n of list(names ?? 'tracecontext,baggage')) {
+  for (const n of names) {
     if (n == 'tracecontext') parts.push(new W3CTraceContextPropagator());
     else if (n == 'baggage') parts.push(new W3CBaggagePropagator());
-    else if (n == 'b3' || n == 'b3multi' || n == 'jaeger') parts.push(lazy(n));
+    else if (load && (n == 'b3' || n == 'b3multi' || n == 'jaeger')) parts.push(lazy(load, n));
     else if (n == 'none') return null;
     else warnConfig('propagators', n, 'skipped');
   }
   return new CompositePropagator({ propagators: parts });
 }
 
-function lazy(name: 'b3' | 'b3multi' | 'jaeger'): TextMapPropagator {
+function lazy(load: PropagatorLoader, name: LazyPropagator): TextMapPropagator {
   let p: TextMapPropagator | undefined;
-  (name == 'jaeger'
-    ? import('../trace/propagation/jaeger').then((m) => new m.JaegerPropagator())
-    : import('../trace/propagation/b3').then((m) => new m.B3Propagator({ injectEncoding: name == 'b3' ? 0 : 1 }))
-  ).then(
+  load(name).then(
     (x) => (p = x),
-    (e) => report(0, 'propagator ' + name, e),
+    (e) => report(0, 'propagator ' + name + ' not loaded', e),
   );
   return {
-    inject: (c: Context, carrier: unknown, s: TextMapSetter) => p?.inject(c, carrier, s),
-    extract: (c: Context, carrier: unknown, g: TextMapGetter) => (p ? p.extract(c, carrier, g) : c),
-    fields: () => p?.fields() ?? [],
+    inject: (c, carrier, s) => p?.inject(c, carrier, s),
+    extract: (c, carrier, g) => (p ? p.extract(c, carrier, g) : c),
+    fields: () => (p ? p.fields() : []),
   };
 }

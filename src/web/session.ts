@@ -1,4 +1,4 @@
-import { report } from '../lib/diag';
+import { report, warnConfig } from '../lib/diag';
 import { now } from '../lib/time';
 import { RandomIdGenerator } from '../trace/id-generator';
 
@@ -12,6 +12,7 @@ export interface SessionOptions {
   maxDurationMs?: number;
 }
 
+/** The stored form: short keys, it is written every few seconds. */
 interface Stored {
   /** id */
   i: string;
@@ -21,23 +22,30 @@ interface Stored {
   l: number;
 }
 
-const KEY = 'otelite.session';
+/** The Web Storage key. Only otelite's own values are ever read from storage. */
+export const KEY = 'otelite.session';
 // Activity is written back at most this often: storage writes are synchronous disk work.
 const WRITE_EVERY = 5000;
 
+const ms = (o: SessionOptions, k: 'inactivityTimeoutMs' | 'maxDurationMs', d: number): number => {
+  const v = o[k];
+  if (v === undefined) return d;
+  if (typeof v == 'number' && v > 0) return v;
+  warnConfig('session.' + k, v, d);
+  return d;
+};
+
 /**
  * The `session.id` of the semantic conventions: a random id kept in Web Storage with
- * inactivity and maximum-age expiry. Storage can be missing or throw on access (private
- * mode, sandboxed iframes, blocked cookies): the session then lives in memory, for this page.
- * Returns a function that gives the current id, rolling to a new session when the old one
- * has expired; `onStart(id, previousId)` is called for every new session.
+ * inactivity and maximum-age expiry. Storage can be missing or throw on any access (private
+ * mode, sandboxed iframes, blocked cookies, a full quota): the session then lives in memory,
+ * for this page. Returns a function that gives the current id, rolling to a new session when
+ * the old one has expired; `onStart(id, previousId)` is called for every new session (the
+ * previous id when one expired on this page or in storage).
  */
-export function createSession(
-  o: SessionOptions,
-  onStart: (id: string, previous?: string) => void,
-): () => string {
-  const idle = o.inactivityTimeoutMs ?? 9e5;
-  const max = o.maxDurationMs ?? 144e5;
+export function createSession(o: SessionOptions, onStart: (id: string, previous?: string) => void): () => string {
+  const idle = ms(o, 'inactivityTimeoutMs', 9e5);
+  const max = ms(o, 'maxDurationMs', 144e5);
   let store: Storage | undefined;
   try {
     store = o.storage == 'local' ? localStorage : sessionStorage;
@@ -47,17 +55,17 @@ export function createSession(
   }
   const read = (): Stored | undefined => {
     try {
-      const v = JSON.parse(store?.getItem(KEY) || 'null');
-      return v && typeof v.i == 'string' && v.s > 0 && v.l > 0 ? v : undefined;
+      const v = JSON.parse(store!.getItem(KEY)!);
+      if (typeof v.i == 'string' && v.s > 0 && v.l > 0) return v;
     } catch {
-      return undefined;
+      // no store, nothing stored, or not ours
     }
   };
   const write = (v: Stored): void => {
     try {
       store?.setItem(KEY, JSON.stringify(v));
     } catch (e) {
-      report(3, 'session storage', e);
+      report(3, 'session not stored', e);
     }
   };
   let cur = read();
@@ -65,9 +73,9 @@ export function createSession(
   return () => {
     const t = now();
     // another tab may have rolled or touched a shared session
-    if (store && t - written >= WRITE_EVERY) cur = read() ?? cur;
+    if (store && t - written >= WRITE_EVERY) cur = read() || cur;
     if (!cur || t - cur.l > idle || t - cur.s > max) {
-      const prev = cur?.i;
+      const prev = cur && cur.i;
       cur = { i: new RandomIdGenerator().generateTraceId(), s: t, l: t };
       write(cur);
       written = t;

@@ -14,7 +14,7 @@ import type { Browser, Receiver, TestPage, TestServer } from './harness';
 
 const PAGE_SRC = `
 import { TracerProvider, BatchSpanProcessor } from './src/trace/index';
-import { OTLPTraceExporter } from './src/exporters/otlp-http-json/index';
+import { OTLPTraceExporter } from './src/exporters/otlp-http-json/traces';
 const q = new URLSearchParams(location.search);
 const nav = Number(q.get('nav') || 0);
 const exporter = new OTLPTraceExporter({

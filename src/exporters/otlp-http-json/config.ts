@@ -55,37 +55,26 @@ export interface ResolvedConfig {
   c: number;
 }
 
-function pos(v: number | undefined, key: string, d: number): number {
-  if (v === undefined) return d;
-  if (typeof v == 'number' && v > 0) return v;
-  warnConfig(key, v, d);
-  return d;
-}
-
-function oneOf<T extends string>(v: T | undefined, key: string, ok: readonly T[]): T {
-  if (v === undefined || ok.includes(v)) return v ?? ok[0];
-  warnConfig(key, v, ok[0]);
-  return ok[0];
-}
-
 /** Checks `c` (one `console.warn` per bad key, safe defaults) and resolves the URL of `signal`. */
 export function resolveConfig(c: OTLPExporterConfig = {}, signal: OtlpSignal): ResolvedConfig {
-  let u = c.url;
-  if (u !== undefined && typeof u != 'string') {
-    warnConfig('url', u, undefined);
-    u = undefined;
-  }
-  if (!u) {
-    let e = c.endpoint;
-    if (e !== undefined && typeof e != 'string') warnConfig('endpoint', e, (e = 'http://localhost:4318'));
-    u = (e || 'http://localhost:4318').replace(/\/+$/, '') + '/v1/' + signal;
-  }
+  // one checker for every key: absent → default; valid → itself; invalid → warn, default
+  const get = <V>(k: keyof OTLPExporterConfig, ok: (v: never) => unknown, d: V): V => {
+    const v = c[k];
+    if (v === undefined) return d;
+    if (ok(v as never)) return v as V;
+    warnConfig(k, v, d);
+    return d;
+  };
+  const str = (v: unknown): boolean => typeof v == 'string';
+  const pos = (v: unknown): boolean => typeof v == 'number' && v > 0;
   return {
-    u,
-    h: c.headers && typeof c.headers == 'object' ? c.headers : {},
-    z: oneOf(c.compression, 'compression', ['gzip', 'none']) == 'gzip',
-    b: oneOf(c.transport, 'transport', ['fetch', 'beacon']) == 'beacon',
-    t: pos(c.timeoutMillis, 'timeoutMillis', 10000),
-    c: pos(c.concurrencyLimit, 'concurrencyLimit', 2),
+    u:
+      get('url', str, '') ||
+      get('endpoint', str, 'http://localhost:4318').replace(/\/+$/, '') + '/v1/' + signal,
+    h: get('headers', (v) => v && typeof v == 'object', {}),
+    z: get<string>('compression', (v) => v == 'gzip' || v == 'none', 'gzip') == 'gzip',
+    b: get<string>('transport', (v) => v == 'fetch' || v == 'beacon', 'fetch') == 'beacon',
+    t: get('timeoutMillis', pos, 1e4),
+    c: get('concurrencyLimit', pos, 2),
   };
 }

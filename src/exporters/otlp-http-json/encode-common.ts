@@ -67,11 +67,7 @@ export function anyValue(v: unknown): string {
         for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + anyValue(v[i]);
         return '{"arrayValue":{"values":[' + s + ']}}';
       }
-      if (v instanceof Uint8Array) {
-        let b = '';
-        for (let i = 0; i < v.length; i++) b += String.fromCharCode(v[i]);
-        return '{"bytesValue":"' + btoa(b) + '"}';
-      }
+      if (v instanceof Uint8Array) return '{"bytesValue":"' + btoa(Array.from(v, (b) => String.fromCharCode(b)).join('')) + '"}';
       return '{"kvlistValue":{"values":' + keyValues(v as Record<string, unknown>) + '}}';
   }
   return '{}';
@@ -90,11 +86,16 @@ export const num = (v: number): string => (isFinite(v) ? '' + v : '"' + v + '"')
  */
 export function keyValues(attrs: Readonly<Record<string, unknown>> | undefined): string {
   let s = '';
-  if (attrs)
-    for (const k in attrs) {
+  if (attrs) {
+    // Object.keys, not for-in: own keys only, and V8 keeps its fast path for objects whose
+    // prototype is a null-prototype object (the SDK's attribute bags), where for-in has none
+    const ks = Object.keys(attrs);
+    for (let i = 0; i < ks.length; i++) {
+      const k = ks[i];
       const v = attrs[k];
       if (v !== undefined) s += (s ? ',' : '') + keyOpen(k) + anyValue(v) + '}';
     }
+  }
   return '[' + s + ']';
 }
 
@@ -171,7 +172,11 @@ export function groupByResourceScope<T>(
  * once at the end (measured: 512 spans, 530 KB of JSON, flattening at the end cost more than
  * building). `indexOf` flattens its receiver in every engine; the result is unused.
  */
-const flat = (s: string): string => (s.indexOf('\0'), s);
+let sink = 0;
+const flat = (s: string): string => {
+  sink ^= s.indexOf('\0'); // stored, so that no optimizing compiler drops the call as unused
+  return s;
+};
 
 /**
  * A whole `Export*ServiceRequest` as JSON text, grouped by resource then scope.

@@ -7,8 +7,8 @@
  *
  * Both sides produce what goes on the wire: otel-js's `serializeRequest` returns UTF-8 bytes;
  * otelite's exporter also encodes its JSON text to UTF-8 (`TextEncoder`) before gzip or sending,
- * so that is included on our side too. Besides vitest's table, a block of alternating rounds
- * prints medians, the ratio and bytes per span.
+ * so that is included on our side too. Besides vitest's table (wall time), alternating blocks
+ * print CPU-time medians, the ratios and bytes per span.
  */
 import { createRequire } from 'node:module';
 import { bench, describe } from 'vitest';
@@ -90,36 +90,33 @@ const enc = new TextEncoder();
 const oursBytes = (): Uint8Array => enc.encode(encodeTraces(ours));
 const theirsBytes = (): Uint8Array => JsonTraceSerializer.serializeRequest(theirs);
 
-function median(f: () => unknown, rounds: number): number {
-  const ts: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const t = performance.now();
-    f();
-    ts.push(performance.now() - t);
-  }
-  ts.sort((a, b) => a - b);
-  return ts[rounds >> 1];
+/**
+ * CPU milliseconds per call of `f`, over `rounds` calls: process CPU time rather than wall time,
+ * so that a busy machine (other processes preempting this one) skews the comparison less.
+ */
+function cpuPerCall(f: () => unknown, rounds: number): number {
+  const c = process.cpuUsage();
+  for (let r = 0; r < rounds; r++) f();
+  const d = process.cpuUsage(c);
+  return (d.user + d.system) / 1e3 / rounds;
 }
 
 {
-  // warm up both, then alternate blocks so that neither side gets a quieter machine
-  for (let i = 0; i < 50; i++) (oursBytes(), theirsBytes());
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let k = 0; k < 10; k++) {
-    a.push(median(oursBytes, 30));
-    b.push(median(theirsBytes, 30));
-  }
-  a.sort((x, y) => x - y);
-  b.sort((x, y) => x - y);
-  const mo = a[5];
-  const mt = b[5];
+  // warm up, then alternate blocks so that no variant gets a quieter machine than another
+  const flatString = (): number => encodeTraces(ours).indexOf('\0'); // indexOf flattens the rope
+  const variants: Record<string, () => unknown> = { bytes: oursBytes, string: flatString, otel: theirsBytes };
+  for (let i = 0; i < 50; i++) for (const f of Object.values(variants)) f();
+  const runs: Record<string, number[]> = { bytes: [], string: [], otel: [] };
+  for (let k = 0; k < 11; k++) for (const v in variants) runs[v].push(cpuPerCall(variants[v], 20));
+  const med = (v: string): number => runs[v].sort((a, b) => a - b)[5];
+  const [mb, ms, mt] = [med('bytes'), med('string'), med('otel')];
   const bo = oursBytes().length / N;
   const bt = theirsBytes().length / N;
-  const strOnly = median(() => encodeTraces(ours), 200);
   console.log(
-    `\nencode ${N} spans (median): otelite ${mo.toFixed(3)} ms (${strOnly.toFixed(3)} ms without TextEncoder), ` +
-      `otel-js JsonTraceSerializer ${mt.toFixed(3)} ms, ratio ${(mt / mo).toFixed(2)}x\n` +
+    `\nencode ${N} spans, CPU ms per call, median of 11 alternating blocks of 20 calls:\n` +
+      `  otel-js JsonTraceSerializer.serializeRequest (bytes): ${mt.toFixed(3)} ms\n` +
+      `  otelite encodeTraces + TextEncoder (bytes):          ${mb.toFixed(3)} ms  ratio ${(mt / mb).toFixed(2)}x\n` +
+      `  otelite encodeTraces, flat string (what fetch/Blob take): ${ms.toFixed(3)} ms  ratio ${(mt / ms).toFixed(2)}x\n` +
       `bytes per span: otelite ${bo.toFixed(1)}, otel-js ${bt.toFixed(1)} (${((bo / bt) * 100).toFixed(1)}%)\n`,
   );
 }

@@ -249,9 +249,10 @@ describe('response handling', () => {
     void s.forceFlush().then(() => (flushed = true));
     let r: ExportResult | undefined;
     void p.then((x) => (r = x));
-    for (let i = 0; i < 100 && !r; i++) {
+    // let each request complete (real I/O), then move the fake clock past the next backoff
+    for (let i = 0; i < 2000 && !r; i++) {
       await new Promise((ok) => setImmediate(ok));
-      await vi.advanceTimersByTimeAsync(1000);
+      if (i % 10 == 9) await vi.advanceTimersByTimeAsync(2000);
     }
     r = await p;
     expect(r.code).toBe(1);
@@ -259,7 +260,7 @@ describe('response handling', () => {
     expect(s.dropped).toBe(2);
     await Promise.resolve();
     expect(flushed).toBe(true);
-  });
+  }, 20_000);
 
   it('a Retry-After beyond the 60 s bound drops the data instead of holding it', async () => {
     answers = [() => new HttpResponse(null, { status: 503, headers: { 'Retry-After': '3600' } })];

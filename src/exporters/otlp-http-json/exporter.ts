@@ -57,18 +57,24 @@ interface Job<T> {
   t?: ReturnType<typeof setTimeout>;
   /** the prepared body, kept for retries */
   z?: Uint8Array;
-  /** z is gzip */
-  g?: boolean;
-  /** no keepalive (a keepalive attempt failed: someone else may be holding the budget) */
-  k?: boolean;
+  /** z is gzip (1) */
+  g?: number;
+  /** no keepalive (1: a keepalive attempt failed, someone else may be holding the budget) */
+  k?: number;
 }
 
 const OK: ExportResult = { code: 0 };
 const fail = (message: string): ExportResult => ({ code: 1, error: new Error(message) });
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-/** Whether an HTTP status is worth retrying (OTLP/HTTP spec: 429, 502, 503, 504; 0 = network). */
-const retryable = (s: number): boolean => s == 0 || s == 429 || (s > 501 && s < 505);
+/** Calls the caller's callback: a throw there is not ours to report, and never the page's problem. */
+function call(d: (r: ExportResult) => void, r: ExportResult): void {
+  try {
+    d(r);
+  } catch {
+    // ignored
+  }
+}
 
 /** Milliseconds a `Retry-After` value (seconds or an HTTP date) asks for, or NaN. */
 export function retryAfterMillis(v: string | null): number {
@@ -94,13 +100,17 @@ export function retryAfterMillis(v: string | null): number {
  * - at most `concurrencyLimit` requests in flight and {@link MAX_JOBS} jobs held; beyond, new
  *   data is dropped and counted;
  * - retries 429/502/503/504 and network errors with exponential backoff and jitter, or after
- *   `Retry-After`; at most 5 attempts within 60 s; never other statuses; a `partialSuccess`
- *   is final and reported through diagnostics;
+ *   `Retry-After` (which a page can read cross-origin only when the collector exposes it); at
+ *   most 5 attempts within 60 s; never other statuses; a `partialSuccess` is final and reported
+ *   through diagnostics;
  * - at page exit (the batch processor exports from `pagehide`/`visibilitychange`), sends
  *   everything it holds or is given right away, uncompressed (compression is asynchronous and
- *   the page would be gone before it finished), with keepalive fetch (or beacons in beacon
- *   mode) in pieces that fit the budget, and plain fetch for what does not fit;
- * - beacon mode (`transport: 'beacon'`): gzip bytes as a `text/plain` beacon, for otelite's relay.
+ *   the page would be gone before it finished: measured 0/30 delivered), with keepalive fetch
+ *   (or beacons in beacon mode) in pieces that fit the budget, and plain fetch for what does not;
+ * - beacon mode (`transport: 'beacon'`): gzip bytes as a `text/plain` beacon, for otelite's relay;
+ * - every request starts inside `context.with(suppressTracing(ROOT_CONTEXT), …)`: the fetch/XHR
+ *   instrumentations must check `isTracingSuppressed(context.active())` at call time and then
+ *   neither trace nor inject (no feedback loop). See `transport.ts`.
  */
 export function createOtlpSender<T>(
   config: OTLPExporterConfig | undefined,
@@ -108,107 +118,83 @@ export function createOtlpSender<T>(
   encode: (items: T[]) => string,
 ): OtlpSender<T> {
   const c = resolveConfig(config, signal);
-  if (c.b && Object.keys(c.h).length) warnConfig('headers', c.h, 'none: beacons cannot send headers');
+  const url = c.u;
   const jobs = new Set<Job<T>>();
   let busy = 0;
   let down = false;
   let idle: (() => void)[] = [];
-
-  const headers = (gz?: boolean): Record<string, string> =>
-    c.b
-      ? // beacon mode falls back to fetch as a CORS "simple request": no custom headers at all
-        { 'Content-Type': 'text/plain' }
-      : gz
-        ? { ...c.h, 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }
-        : { ...c.h, 'Content-Type': 'application/json' };
+  // beacon mode falls back to fetch as a CORS "simple request": no custom headers at all
+  const json = c.b ? { 'Content-Type': 'text/plain' } : { ...c.h, 'Content-Type': 'application/json' };
+  const gz = c.b ? json : { ...json, 'Content-Encoding': 'gzip' };
+  if (c.b && Object.keys(c.h).length) warnConfig('headers', c.h, {});
 
   function finish(j: Job<T>, r: ExportResult): void {
-    if (j.s == 3) return;
+    if (j.s > 2) return;
     j.s = 3;
     clearTimeout(j.t);
     jobs.delete(j);
     if (r.code) me.dropped += j.i.length;
-    try {
-      j.d(r);
-    } catch (e) {
-      report(0, 'export callback failed', e);
-    }
-    if (!jobs.size) {
-      const w = idle;
-      idle = [];
-      for (const f of w) f();
-    }
+    call(j.d, r);
+    if (!jobs.size) for (const f of idle.splice(0)) f();
   }
 
+  /** Handles the reply to job `j`'s attempt (`kept`: it went with keepalive). */
   function settle(j: Job<T>, [status, after, text]: Reply, kept: boolean): void {
-    j.n++;
+    const n = ++j.n;
     if (status > 199 && status < 300) {
-      let ps: Record<string, unknown> | undefined;
       try {
-        ps = text ? JSON.parse(text).partialSuccess : undefined;
+        const ps = text && JSON.parse(text).partialSuccess;
+        // rejected* counts (int64: decimal strings) or an errorMessage: the spec says report it
+        if (ps && Object.values(ps).some((v) => v && v != '0')) report(1, signal + ' export partially rejected', ps);
       } catch {
         // not JSON (a proxy's answer): the status is what counts
       }
-      if (ps && (ps.errorMessage || Object.keys(ps).some((k) => k.startsWith('rejected') && +(ps[k] as string) > 0)))
-        report(1, `${signal} export partially rejected`, ps);
       return finish(j, OK);
     }
-    if (!retryable(status) || down) return finish(j, fail(`${signal} export failed: HTTP ${status}`));
-    if (!status && kept) j.k = true;
-    const ra = retryAfterMillis(after);
-    const wait = ra >= 0 ? ra : Math.min(1000 * 2 ** (j.n - 1), 16000) * (0.5 + Math.random() / 2);
-    if (j.n >= MAX_TRIES || Date.now() + wait - j.f > MAX_ELAPSED) {
-      reportOnce('otlp.giveup', `${signal} export gave up after ${j.n} attempts (last status ${status})`);
-      return finish(j, fail(`${signal} export failed after ${j.n} attempts: HTTP ${status}`));
+    const wait = retryAfterMillis(after);
+    const d = wait >= 0 ? wait : Math.min(1e3 * 2 ** (n - 1), 16e3) * (0.5 + Math.random() / 2);
+    // retry only what the OTLP/HTTP spec calls retryable: 429, 502, 503, 504, and network errors
+    if (down || (status && status != 429 && (status < 502 || status > 504)) || n >= MAX_TRIES || Date.now() + d - j.f > MAX_ELAPSED) {
+      if (status > 499 || !status) reportOnce('otlp.' + signal, signal + ' export failed', status);
+      return finish(j, fail(signal + ' export failed: HTTP ' + status));
     }
+    if (!status && kept) j.k = 1;
     j.s = 0;
     j.t = setTimeout(() => {
       j.t = undefined;
       pump();
-    }, wait);
+    }, d);
     (j.t as { unref?: () => void }).unref?.();
   }
 
   function pump(): void {
-    for (const j of jobs) {
-      if (busy >= c.c) break;
-      if (!j.s && !j.t) run(j);
-    }
+    for (const j of jobs) if (busy < c.c && !j.s && !j.t) void run(j);
   }
 
-  async function attempt(j: Job<T>): Promise<void> {
-    let body = j.z;
-    if (!body) {
-      body = utf8(encode(j.i));
-      if (c.z) {
-        const z = await gzip(body);
-        if (j.s != 1) return; // the page exit took this job over meanwhile
-        if (z) {
-          body = z;
-          j.g = true;
-        }
-      }
-      j.z = body;
-    }
-    j.s = 2;
-    if (!j.f) j.f = Date.now();
-    if (c.b && beacon(c.u, body)) return finish(j, OK);
-    const keep = !j.k && body.length <= budgetLeft();
-    settle(j, await post(c.u, body, headers(j.g), keep, c.t), keep);
-  }
-
-  function run(j: Job<T>): void {
+  async function run(j: Job<T>): Promise<void> {
     j.s = 1;
     busy++;
-    attempt(j)
-      .catch((e) => {
-        report(0, `${signal} export failed`, e);
-        finish(j, fail(String(e)));
-      })
-      .finally(() => {
-        busy--;
-        pump();
-      });
+    try {
+      let body = j.z;
+      if (!body) {
+        body = utf8(encode(j.i));
+        const z = c.z && (await gzip(body));
+        if (j.s != 1) return; // the page exit took this job over meanwhile
+        if (z) j.g = 1;
+        j.z = body = z || body;
+      }
+      j.s = 2;
+      j.f ||= Date.now();
+      if (c.b && beacon(url, body)) return finish(j, OK);
+      const keep = !j.k && body.length <= budgetLeft();
+      settle(j, await post(url, body, j.g ? gz : json, keep, c.t), keep);
+    } catch (e) {
+      report(0, signal + ' export failed', e);
+      finish(j, fail(String(e)));
+    } finally {
+      busy--;
+      pump();
+    }
   }
 
   /**
@@ -225,7 +211,7 @@ export function createOtlpSender<T>(
     let bad: ExportResult | undefined;
     const piece = (r: ExportResult): void => {
       if (r.code) bad = r;
-      if (!--pending) j.d(bad || OK);
+      if (!--pending) call(j.d, bad || OK); // (drops were counted per piece)
     };
     const go = (items: T[]): void => {
       const body = utf8(encode(items));
@@ -234,37 +220,22 @@ export function createOtlpSender<T>(
       if (!fits && items.length > 1 && left > MIN_PIECE) {
         const h = items.length >> 1;
         go(items.slice(0, h));
-        go(items.slice(h));
-        return;
+        return go(items.slice(h));
       }
       pending++;
       const k: Job<T> = { i: items, d: piece, n: j.n, s: 2, f: j.f || Date.now(), z: body };
       jobs.add(k);
-      if (!fits) reportOnce('otlp.exitbudget', 'page exit: data over the keepalive budget sent with plain fetch');
-      if (c.b && fits && beacon(c.u, body)) finish(k, OK);
-      else post(c.u, body, headers(), fits, c.t).then((r) => settle(k, r, fits));
+      if (!fits) reportOnce('otlp.exit', 'page exit: over keepalive budget');
+      if (c.b && fits && beacon(url, body)) finish(k, OK);
+      else void post(url, body, json, fits, c.t).then((r) => settle(k, r, fits));
     };
     try {
       go(j.i);
     } catch (e) {
-      report(0, `${signal} export failed`, e);
+      report(0, signal + ' export failed', e);
       bad = fail(String(e));
     }
     piece(OK);
-  }
-
-  function send(items: T[], done: (r: ExportResult) => void = () => {}): void {
-    if (down) return done(fail(`${signal} exporter is shut down`));
-    if (!items.length) return done(OK);
-    if (jobs.size >= MAX_JOBS) {
-      me.dropped += items.length;
-      reportOnce('otlp.full', `${signal} export queue full; dropping data`);
-      return done(fail(`${signal} export queue full`));
-    }
-    const j: Job<T> = { i: items, d: done, n: 0, s: 0, f: 0 };
-    jobs.add(j);
-    if (isExiting()) exitSend(j);
-    else pump();
   }
 
   // At page exit, whatever waits (queued, compressing, backing off) goes out now; the batch
@@ -275,12 +246,17 @@ export function createOtlpSender<T>(
 
   const me: OtlpSender<T> = {
     dropped: 0,
-    send(items, done) {
-      try {
-        send(items, done);
-      } catch (e) {
-        report(0, `${signal} export failed`, e);
+    send(items, done = () => {}) {
+      if (down || jobs.size >= MAX_JOBS) {
+        me.dropped += items.length;
+        if (!down) reportOnce('otlp.full', signal + ' export queue full; dropping data');
+        return done(fail(signal + (down ? ' exporter shut down' : ' export queue full')));
       }
+      if (!items.length) return done(OK);
+      const j: Job<T> = { i: items, d: done, n: 0, s: 0, f: 0 };
+      jobs.add(j);
+      if (isExiting()) exitSend(j);
+      else pump();
     },
     forceFlush: () => (jobs.size ? new Promise<void>((r) => idle.push(r)) : Promise.resolve()),
     async shutdown() {

@@ -1,9 +1,13 @@
 /**
- * otelite/exporters/otlp-http-json: OTLP/HTTP JSON export (traces here; the metrics and logs
- * exporters build on the same sender and encoding helpers), gzip, unload-safe transports, retry.
+ * otelite/exporters/otlp-http-json: OTLP/HTTP JSON exporters for traces, metrics and logs on one
+ * shared sender and set of encoding helpers: gzip, unload-safe transports, retry. Each exporter
+ * is tree-shaken separately: importing `OTLPTraceExporter` pulls no log or metric code.
  * @packageDocumentation
  */
 export { OTLPTraceExporter, encodeSpan, encodeTraces } from './traces';
+export { OTLPLogExporter, encodeLogRecord, encodeLogs } from './logs';
+export { OTLPMetricExporter, encodeMetric, encodeMetrics } from './metrics';
+export type { OTLPMetricExporterConfig } from './metrics';
 export type { OTLPExporterConfig, OtlpSignal } from './config';
 export { createOtlpSender, retryAfterMillis } from './exporter';
 export type { OtlpSender } from './exporter';

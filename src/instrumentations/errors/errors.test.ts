@@ -217,7 +217,7 @@ describe('errorsInstrumentation', () => {
       expect(recs[0].spanContext).toEqual(SC);
     });
 
-    it('falls back to the active context (zone.js runs rejection handlers in the zone)', () => {
+    it('falls back to the context active when the event fires', () => {
       start();
       context.with(setSpanContext(ROOT_CONTEXT, SC), () => win.rejection(new Error('in zone')));
       expect(recs[0].spanContext).toEqual(SC);

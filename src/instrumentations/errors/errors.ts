@@ -54,7 +54,7 @@ const MAX_KEYS = 256;
  * `unhandledrejection` events can be put back in the span where they happened. Weak keys: nothing
  * is kept alive by it. Thrown primitives (`throw 'text'`) cannot be keys and are not correlated.
  */
-const ctxs = new WeakMap<object, Context>();
+let ctxs: WeakMap<object, Context>; // created at the first enable: no work at import time
 let users = 0;
 let plain: typeof context.with;
 
@@ -76,6 +76,7 @@ function noting(this: unknown, ctx: Context, fn: () => unknown, ...rest: unknown
 function note(on: boolean): void {
   if (on ? users++ : --users) return;
   if (on) {
+    ctxs ||= new WeakMap();
     plain = context.with;
     context.with = noting as typeof context.with;
   } else if (context.with === (noting as unknown)) {
@@ -131,6 +132,13 @@ let fallback: ErrorsInstrumentation | undefined;
  * counted. Transparent: it only listens, never calls `preventDefault`, so the page's own handlers
  * and the console see every error as before. Never throws.
  *
+ * Correlation covers errors that escape a `context.with` (a `startActiveSpan` callback, sync) and
+ * rejections of the promise such a callback returns (async); otherwise the context active when the
+ * event fires. With zone.js (0.16, measured in Chromium), errors thrown later in zone-bound
+ * callbacks (timers, listeners) are reported without their span, and rejections of zone.js
+ * promises never reach `unhandledrejection` (zone.js logs them itself): report those from the
+ * framework's error hook (Angular's `ErrorHandler`) with {@link recordError}.
+ *
  * ```ts
  * const errors = errorsInstrumentation();
  * errors.enable();
@@ -169,9 +177,12 @@ export function errorsInstrumentation(options: ErrorsInstrumentationOptions = {}
       const now = Date.now();
       const key = name + '\n' + message + '\n' + where;
       if (win) {
-        if ((seen.get(key) ?? 0) > now) return void me.duplicates++;
-        seen.delete(key);
-        if (seen.size >= MAX_KEYS) for (const [k, until] of seen) if (until <= now || seen.size >= MAX_KEYS) seen.delete(k);
+        // keys expire in insertion order: drop expired ones and, past the bound, the oldest
+        for (const [k, until] of seen) {
+          if (until > now && seen.size < MAX_KEYS) break;
+          seen.delete(k);
+        }
+        if (seen.has(key)) return void me.duplicates++;
         seen.set(key, now + win);
       }
       if (now - start >= 60000) {

@@ -1,5 +1,7 @@
 import { http, HttpResponse, delay } from 'msw';
 import { setupServer } from 'msw/node';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { context } from '../../context/api';
 import { suppressTracing } from '../../lib/suppress';
@@ -50,7 +52,8 @@ const client = (): ReadableSpan => {
 };
 
 beforeAll(() => {
-  server.listen({ onUnhandledRequest: (req, print) => void (req.url.startsWith('http') && print.error()) });
+  // only the 127.0.0.1 server below is real
+  server.listen({ onUnhandledRequest: (req, print) => void (/^https?:\/\/(?!127\.0\.0\.1)/.test(req.url) && print.error()) });
   // msw's interceptors also patch Headers, Request and Response to record raw header names; the
   // patched Headers writes back into an array it was built from and loses entries copied from a
   // Request's headers. Fetch interception works without: undo that patch (msw's own undo).
@@ -384,7 +387,7 @@ describe('transparency', () => {
     }
   });
 
-  it('rejects bad input as fetch does, untraced', async () => {
+  it('rejects bad input as fetch does (a span with the error, when it is an http(s) URL)', async () => {
     for (const call of [
       () => fetch('/x', { headers: [['only-a-name']] as never }),
       () => fetch('/x', { headers: null as never }),
@@ -394,7 +397,7 @@ describe('transparency', () => {
       expect('error' in native).toBe(true);
       same((traced as { error: unknown }).error, (native as { error: unknown }).error);
     }
-    expect(spans).toEqual([]);
+    expect(spans.map((s) => s.attributes['error.type'])).toEqual(['TypeError', 'TypeError']);
   });
 });
 
@@ -443,5 +446,32 @@ describe('enable and disable', () => {
     enable();
     expect(globalThis.fetch).toBeUndefined();
     inst!.disable();
+  });
+});
+
+describe('resource timing in Node (undici reports it too)', () => {
+  it('ends the span with the network phases of its entry, matched among others to the same URL', async () => {
+    vi.unstubAllGlobals(); // the real PerformanceObserver, no page
+    const srv = createServer((req, res) => setTimeout(() => res.end('ok ' + req.url), req.url == '/slow' ? 60 : 0));
+    await new Promise<void>((ok) => srv.listen(0, '127.0.0.1', ok));
+    const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+    try {
+      enable({ propagateTo: [url] });
+      const [a, b] = await Promise.all([fetch(url + '/slow'), fetch(url + '/slow')]);
+      const c = await fetch(url + '/fast');
+      expect([await a.text(), await b.text(), await c.text()]).toEqual(['ok /slow', 'ok /slow', 'ok /fast']);
+      await vi.waitFor(() => expect(spans).toHaveLength(3), { timeout: 3000 });
+      for (const s of spans) {
+        expect(s.events.map((e) => e.name)).toContain('responseEnd');
+        expect(s.events[0].name).toBe('fetchStart');
+        // Node's entries have no nextHopProtocol (Chromium's do: see the e2e test)
+        expect(s.events[0].time).toBeGreaterThanOrEqual(s.startTime);
+        expect(s.endTime).toBeGreaterThanOrEqual(s.events.at(-1)!.time);
+      }
+      // well under the 1 s wait: the entries came
+      expect(Math.max(...spans.map((s) => s.endTime - s.startTime))).toBeLessThan(900);
+    } finally {
+      srv.close();
+    }
   });
 });

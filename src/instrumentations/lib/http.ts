@@ -1,52 +1,206 @@
+import { context } from '../../context/api';
 import type { Context } from '../../context/types';
+import { report } from '../../lib/diag';
+import { globals } from '../../lib/global';
+import { isExiting, onPageExit } from '../../lib/page-exit';
+import { isTracingSuppressed } from '../../lib/suppress';
+import { now } from '../../lib/time';
 import type { Attributes } from '../../lib/types';
+import { setSpan } from '../../trace/api';
+import type { TextMapPropagator, TextMapSetter } from '../../trace/propagation/types';
 import type { Span, Tracer } from '../../trace/types';
+import type { HttpInstrumentationOptions } from './types';
+import { httpUrl, matches, mayPropagate, type UrlRules } from './url';
 
 /*
- * HTTP client span attributes of the stable semantic conventions:
- * https://github.com/open-telemetry/semantic-conventions/blob/main/docs/http/http-spans.md
+ * The life of an HTTP CLIENT span, shared by the fetch and XHR instrumentations: start with the
+ * attributes of the stable HTTP semantic conventions
+ * (https://github.com/open-telemetry/semantic-conventions/blob/main/docs/http/http-spans.md),
+ * record the outcome, and in browsers add the network phases of the request's
+ * PerformanceResourceTiming entry before ending.
  */
-
-/** The methods the conventions know (RFC 9110 + PATCH); they are case-sensitive. */
-const KNOWN = /^(CONNECT|DELETE|GET|HEAD|OPTIONS|PATCH|POST|PUT|TRACE)$/;
-/** The methods fetch and XHR upper-case before sending (the Fetch standard's "normalize"). */
-const NORMALIZED = /^(DELETE|GET|HEAD|OPTIONS|POST|PUT)$/i;
-/** Query values the conventions say to redact by default (signed-URL secrets). */
-const SECRETS = /([?&](?:AWSAccessKeyId|Signature|sig|X-Goog-Signature)=)[^&#]*/g;
 
 /**
- * Starts the CLIENT span of a request to `u` in `ctx`, with the attributes samplers need at
- * start: `http.request.method` (`_OTHER` plus `http.request.method_original` and span name
- * `HTTP` for a method the conventions do not know), `url.full` (credentials and signed-URL
- * secrets redacted), `server.address` and `server.port` (required, so the scheme's default
- * port when the URL has none).
+ * The methods fetch and XHR upper-case before sending (the Fetch standard's "normalize"); with
+ * CONNECT, PATCH and TRACE, the methods the conventions know (case-sensitive).
  */
-export function startHttpSpan(tracer: Tracer, method: string, u: URL, ctx: Context): Span {
+const NORMALIZED = /^(DELETE|GET|HEAD|OPTIONS|POST|PUT)$/i;
+/** Query values the conventions say to redact by default (signed-URL secrets). */
+const SECRETS = /([?&](AWSAccessKeyId|Signature|sig|X-Goog-Signature)=)[^&#]*/g;
+
+/**
+ * How long an answered request waits for its resource timing entry (ms). The browser adds the
+ * entry when the response body is complete, so a body still streaming (or never read) after
+ * that long ends the span without network timing rather than holding it open.
+ */
+const WAIT = 1000;
+
+/** The phases reported as span events, in order (the names otel-js's web timing events use). */
+const PHASES = [
+  'fetchStart',
+  'domainLookupStart',
+  'domainLookupEnd',
+  'connectStart',
+  'secureConnectionStart',
+  'connectEnd',
+  'requestStart',
+  'responseStart',
+  'responseEnd',
+] as const;
+
+/** A traced request, from {@link start} to {@link done}. */
+export interface Timed {
+  /** span */
+  s: Span;
+  /** the context with the span, for the original call */
+  c: Context;
+  /** whether the URL may receive trace headers */
+  p: boolean;
+  /** URL */
+  u: string;
+  /** final URL after redirects */
+  f?: string;
+  /** initiator type of its entry: `fetch` or `xmlhttprequest` */
+  i: string;
+  /** start, `performance.now()` */
+  t: number;
+  /** end, epoch ms; set once answered or failed */
+  e?: number;
+  /** its timing entry */
+  r?: PerformanceResourceTiming;
+  /** the wait timer */
+  x?: ReturnType<typeof setTimeout>;
+}
+
+/** Requests waiting for their entry (only where the runtime reports resource timing). */
+const waiting: Timed[] = [];
+let observer: PerformanceObserver | undefined;
+let hooked: unknown;
+
+/**
+ * Starts the CLIENT span of a request to `x` (any URL form; relative ones resolve against the
+ * page) as a child of the active context, unless it is not traced: tracing suppressed (the
+ * exporters' own requests), not http(s), or in `ignoreUrls`. The span has what samplers need
+ * at start: `http.request.method` (`_OTHER` plus `http.request.method_original` and span name
+ * `HTTP` for a method the conventions do not know), `url.full` ({@link urlFull}, then
+ * {@link HttpInstrumentationOptions.redactUrl}), `server.address` and `server.port` (required:
+ * the scheme's default port when the URL has none). Call it right before the request goes out.
+ */
+export function start(rules: UrlRules, tracer: Tracer, initiator: string, method: string, x: unknown): Timed | undefined {
+  const ctx = context.active();
+  const u = !isTracingSuppressed(ctx) && httpUrl(x);
+  if (!u || matches(rules.i, u.href)) return;
   // the method as it goes on the wire: fetch and XHR upper-case these six, and only these
   if (NORMALIZED.test(method)) method = method.toUpperCase();
-  const known = KNOWN.test(method);
-  let full = u.href;
-  if (u.username || u.password) full = full.replace(/\/\/[^@]*@/, '//REDACTED:REDACTED@');
+  const known = NORMALIZED.test(method) || /^(CONNECT|PATCH|TRACE)$/.test(method);
+  const full = urlFull(u);
   const a: Attributes = {
     'http.request.method': known ? method : '_OTHER',
-    'url.full': u.search ? full.replace(SECRETS, '$1REDACTED') : full,
+    'url.full': rules.x ? rules.x(full) : full,
     'server.address': u.hostname.replace(/^\[(.*)\]$/, '$1'),
     'server.port': +u.port || (u.protocol == 'https:' ? 443 : 80),
   };
   if (!known) a['http.request.method_original'] = method;
-  return tracer.startSpan(known ? method : 'HTTP', { kind: 2, attributes: a }, ctx);
+  const s = tracer.startSpan(known ? method : 'HTTP', { kind: 2, attributes: a }, ctx);
+  const w: Timed = { s, c: setSpan(ctx, s), p: mayPropagate(rules, u), u: u.href, i: initiator, t: performance.now() };
+  // resource timing: browsers (windows and workers) and Node; not Deno nor workerd
+  if (globalThis.PerformanceObserver?.supportedEntryTypes?.includes('resource')) {
+    if (!waiting.length) (observer ||= new PerformanceObserver(onEntries)).observe({ type: 'resource' });
+    // a page going away cannot wait: end what is answered, for the exit flush to send
+    hooked ||= onPageExit(() => waiting.slice().forEach((w) => w.e && finish(w)));
+    waiting.push(w);
+  }
+  return w;
 }
 
 /**
- * Records how a request ended: the response status (0: none was received) and, for a failure,
- * `error.type` (the status code for 4xx/5xx, else the given exception name) with status Error.
- * No exception event: the conventions advise against one for an error returned to the caller.
+ * Writes the trace headers of `w`'s span into `carrier` through the registered propagator
+ * (nothing when none is registered).
  */
-export function outcome(span: Span, status: number, error?: unknown, message?: unknown): void {
-  if (status) span.setAttribute('http.response.status_code', status);
+export const inject = <C>(w: Timed, carrier: C, setter: TextMapSetter<C>): void =>
+  (globals().p as TextMapPropagator<C> | undefined)?.inject(w.c, carrier, setter);
+
+/** `u` as `url.full`: credentials and signed-URL secrets redacted, as the conventions advise. */
+export const urlFull = (u: URL): string =>
+  u.href.replace(/^(https?:\/\/)[^/]*@/, '$1REDACTED:REDACTED@').replace(SECRETS, '$1REDACTED');
+
+/**
+ * Records how a request ended: the response status (0: none was received) and, for a failure,
+ * `error.type` (the status code for 4xx/5xx, else the given exception name) with status Error
+ * and `message` as its description. No exception event: the conventions advise against one for
+ * an error returned to the caller.
+ */
+export function outcome(s: Span, status: number, error?: unknown, message?: unknown): void {
+  if (status) s.setAttribute('http.response.status_code', status);
   if (status >= 400) error = status;
   if (error) {
-    span.setAttribute('error.type', '' + error);
-    span.setStatus({ code: 2, message: typeof message == 'string' ? message : undefined });
+    s.setAttribute('error.type', '' + error);
+    s.setStatus({ code: 2, message: message as string });
   }
+}
+
+/**
+ * Adds the network phases of `r` to `s` as events and sets `network.protocol.version`; returns
+ * `responseEnd` in epoch ms.
+ */
+export function networkTiming(s: Span, r: PerformanceResourceTiming): number {
+  const o = performance.timeOrigin;
+  const f = r.fetchStart;
+  // Only phases that took place after fetchStart: a reused connection or cached DNS answer
+  // leaves its phases at fetchStart, and cross-origin entries without Timing-Allow-Origin give
+  // 0 for all but fetchStart and responseEnd (hidden, not instantaneous).
+  PHASES.forEach((n, k) => (r[n] > f || !k) && s.addEvent(n, o + r[n]));
+  // 'http/1.1' → '1.1', 'h2' → '2', 'h3' → '3'; empty (hidden cross-origin) → not set
+  const m = /^(?:http\/|h)(\d[\d.]*)/.exec(r.nextHopProtocol);
+  if (m) s.setAttribute('network.protocol.version', m[1]);
+  return o + r.responseEnd;
+}
+
+/**
+ * The request is over: the response headers came (`status`, `url` after redirects) or it failed
+ * (`status` 0, `error` the exception's name, `message` its message). Records the outcome
+ * (4xx/5xx are errors typed by their code; no exception event, as the conventions advise for an
+ * error returned to the caller) and ends the span: at once where there is no resource timing to
+ * wait for, else when its entry comes, at the latest after {@link WAIT}.
+ */
+export function done(w: Timed, status: number, error?: unknown, message?: unknown, url?: string): void {
+  try {
+    outcome(w.s, status, error, message);
+    w.e = now();
+    w.f = url;
+    // no wait after a failure: no response, no entry
+    if (w.r || error || isExiting() || waiting.indexOf(w) < 0) finish(w);
+    // Node: a wait must not keep the process alive
+    else (w.x = setTimeout(finish, WAIT, w)).unref?.();
+  } catch (e) {
+    report(0, 'http span failed', e);
+  }
+}
+
+/**
+ * Matches entries to waiting requests: same initiator, same URL (as requested or after
+ * redirects), started no earlier than the request; of several candidates (the same URL
+ * requested twice) the latest-started one, which is the entry's own request.
+ */
+function onEntries(list: PerformanceObserverEntryList): void {
+  for (const r of list.getEntries() as PerformanceResourceTiming[]) {
+    let best: Timed | undefined;
+    for (const w of waiting) {
+      if (!w.r && w.i == r.initiatorType && (w.u == r.name || w.f == r.name) && w.t <= r.startTime && !(best && best.t > w.t))
+        best = w;
+    }
+    if (best) {
+      best.r = r;
+      if (best.e) finish(best);
+    }
+  }
+}
+
+/** Ends the span, with the network phases of its entry when it has one. */
+function finish(w: Timed): void {
+  clearTimeout(w.x);
+  const i = waiting.indexOf(w);
+  if (i >= 0 && waiting.splice(i, 1) && !waiting.length) observer!.disconnect();
+  // the body is complete at responseEnd: end there when later (the conventions allow both)
+  w.s.end(w.r ? Math.max(w.e!, networkTiming(w.s, w.r)) : w.e);
 }

@@ -22,6 +22,13 @@ export interface HttpInstrumentationOptions {
   propagateTo?: UrlMatcher | readonly UrlMatcher[];
   /** URLs not traced at all: no span, no header. */
   ignoreUrls?: UrlMatcher | readonly UrlMatcher[];
+  /**
+   * Rewrites each `url.full` before it is recorded, after the built-in redaction (credentials
+   * become `REDACTED:REDACTED`, the values of the signed-URL query keys `AWSAccessKeyId`,
+   * `Signature`, `sig` and `X-Goog-Signature` become `REDACTED`): for tokens of your own. A
+   * throwing function makes the request untraced (and is reported), never failed.
+   */
+  redactUrl?: (url: string) => string;
 }
 
 /**

@@ -1,13 +1,10 @@
 import { context } from '../../context/api';
 import { report } from '../../lib/diag';
-import { isTracingSuppressed } from '../../lib/suppress';
 import { VERSION } from '../../lib/version';
-import { setSpan, trace } from '../../trace/api';
-import { propagation } from '../../trace/propagation/api';
-import { outcome, startHttpSpan } from '../lib/http';
-import { settle, track, type Timed } from '../lib/timing';
+import { trace } from '../../trace/api';
+import { done, inject, start, type Timed } from '../lib/http';
 import type { HttpInstrumentationOptions, Instrumentation } from '../lib/types';
-import { httpUrl, matches, mayPropagate, urlRules } from '../lib/url';
+import { urlRules } from '../lib/url';
 
 type Fn = (this: XMLHttpRequest, ...args: unknown[]) => unknown;
 type Methods = { open: Fn; setRequestHeader: Fn; send: Fn };
@@ -16,8 +13,8 @@ type Methods = { open: Fn; setRequestHeader: Fn; send: Fn };
 interface State {
   /** method */
   m: string;
-  /** URL, when http(s) */
-  u?: URL;
+  /** URL as given to open() */
+  u: unknown;
   /** the caller set `traceparent` */
   p?: boolean;
   /** the request in flight */
@@ -28,7 +25,6 @@ interface State {
 
 /** The failure events, as the exception names a synchronous request throws. */
 const FAILURES: Record<string, string> = { abort: 'AbortError', error: 'NetworkError', timeout: 'TimeoutError' };
-const EVENTS = ['abort', 'error', 'timeout', 'loadend'];
 
 /**
  * The XMLHttpRequest instrumentation: one CLIENT span per `send()`, trace headers for
@@ -52,16 +48,15 @@ export function xhrInstrumentation(options: HttpInstrumentationOptions = {}): In
   let proto: Methods;
   let on = false;
   let placed = false;
-  // the original: a patched setRequestHeader would note our traceparent as the caller's
-  const setter = { set: (x: XMLHttpRequest, k: string, v: string) => orig.setRequestHeader.call(x, k, v) };
 
+  /** Ends the request's span, if it has one in flight. */
   function end(x: XMLHttpRequest, s: State, error?: string): void {
     const t = s.t;
     if (t) {
       s.t = undefined;
       const status = x.status;
-      outcome(t.s, status, error || s.e || (status ? 0 : '_OTHER'));
-      settle(t, x.responseURL);
+      // status 0 without an event: a failure we saw no event of
+      done(t, status, error || s.e || (!status && '_OTHER'), 0, x.responseURL);
     }
   }
 
@@ -74,47 +69,46 @@ export function xhrInstrumentation(options: HttpInstrumentationOptions = {}): In
   }
 
   const patched: Methods = {
-    open() {
+    open(method, url) {
       const s = states.get(this);
       // re-opened in flight: the old request is gone, with no event (unless it was complete)
       if (s) end(this, s, this.readyState == 4 ? '' : 'AbortError');
       // eslint-disable-next-line prefer-rest-params
       const r = orig.open.apply(this, arguments as unknown as unknown[]);
-      // the URL resolves now, against the base URL of this moment, as open() resolves it
-      states.set(this, { m: String(arguments[0]), u: httpUrl(arguments[1]) });
+      states.set(this, { m: '' + method, u: url });
       return r;
     },
     setRequestHeader(name) {
       // eslint-disable-next-line prefer-rest-params
       const r = orig.setRequestHeader.apply(this, arguments as unknown as unknown[]);
       const s = states.get(this);
-      if (s && String(name).toLowerCase() == 'traceparent') s.p = true;
+      if (s && /^traceparent$/i.test('' + name)) s.p = true;
       return r;
     },
     send() {
       const s = states.get(this);
-      let ctx = context.active();
       try {
-        if (on && s && s.u && !s.t && this.readyState == 1 && !isTracingSuppressed(ctx) && !matches(rules.i, s.u.href)) {
-          const span = startHttpSpan(tracer, s.m, s.u, ctx);
-          ctx = setSpan(ctx, span);
-          if (!s.p && mayPropagate(rules, s.u)) {
-            // setRequestHeader appends: so only when the caller set no traceparent
-            propagation.inject(ctx, this, setter);
-          }
+        // open() resolved the URL against the base URL of its time: so be it (a base that
+        // changed since is too rare to be worth the bytes)
+        const t = on && s && !s.t && this.readyState == 1 && start(rules, tracer, 'xmlhttprequest', s.m, s.u);
+        if (t) {
+          // setRequestHeader appends: so only when the caller set no traceparent, and through
+          // the original, which does not note it as the caller's
+          if (!s.p && t.p) inject(t, this, { set: (x, k, v) => orig.setRequestHeader.call(x, k, v) });
           s.e = undefined;
           // capture phase: runs before the page's own listeners, whatever they do to the event
-          for (const type of EVENTS) this.addEventListener(type, onEvent, true);
-          s.t = track(span, s.u.href, 'xmlhttprequest');
+          for (const type of ['abort', 'error', 'timeout', 'loadend']) this.addEventListener(type, onEvent, true);
+          s.t = t;
         }
       } catch (e) {
-        report(3, 'xhr not traced', e);
+        report(3, 'xhr', e);
       }
+      const t = s && s.t;
       // eslint-disable-next-line prefer-rest-params
-      if (!s || !s.t) return orig.send.apply(this, arguments as unknown as unknown[]);
+      if (!t) return orig.send.apply(this, arguments as unknown as unknown[]);
       try {
         // eslint-disable-next-line prefer-rest-params
-        const r = context.with(ctx, orig.send, this, ...(arguments as unknown as unknown[]));
+        const r = context.with(t.c, orig.send, this, ...(arguments as unknown as unknown[]));
         // a synchronous request is complete here (its loadend, when fired, ended it already)
         if (this.readyState == 4) end(this, s);
         return r;
@@ -129,19 +123,23 @@ export function xhrInstrumentation(options: HttpInstrumentationOptions = {}): In
   return {
     name: 'xhr',
     enable() {
-      if (on || typeof XMLHttpRequest != 'function') return;
-      if (!placed) {
-        proto = XMLHttpRequest.prototype as unknown as Methods;
-        orig = { open: proto.open, setRequestHeader: proto.setRequestHeader, send: proto.send };
-        Object.assign(proto, patched);
-        placed = true;
+      try {
+        if (!placed) {
+          proto = XMLHttpRequest.prototype as unknown as Methods;
+          orig = { open: proto.open, setRequestHeader: proto.setRequestHeader, send: proto.send };
+          Object.assign(proto, patched);
+          placed = true;
+        }
+        on = true;
+      } catch (e) {
+        // no XMLHttpRequest here (service workers, edge runtimes)
+        report(2, 'xhr not instrumented', e);
       }
-      on = true;
     },
     disable() {
       on = false;
       // all or nothing: a wrapper someone put on top of one of them must keep working
-      if (placed && proto.open === patched.open && proto.send === patched.send && proto.setRequestHeader === patched.setRequestHeader) {
+      if (placed && proto.open == patched.open && proto.send == patched.send && proto.setRequestHeader == patched.setRequestHeader) {
         Object.assign(proto, orig);
         placed = false;
       }

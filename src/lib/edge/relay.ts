@@ -69,7 +69,8 @@ async function read(s: ReadableStream<Uint8Array> | null, max: number): Promise<
   return out;
 }
 
-const stream = (b: Uint8Array): ReadableStream<Uint8Array> => new Blob([b as BlobPart]).stream();
+const stream = (b: Uint8Array, t: CompressionStream | DecompressionStream): ReadableStream<Uint8Array> =>
+  new Blob([b as BlobPart]).stream().pipeThrough(t as unknown as TransformStream<Uint8Array, Uint8Array>);
 
 /**
  * The relay handler: `(request, env) => response`. `configOf` turns the adapter's `env` into a
@@ -154,7 +155,7 @@ export function createRelay<E>(
       let json = raw;
       if (gz) {
         try {
-          const out = await read(stream(raw).pipeThrough(new DecompressionStream('gzip')), max);
+          const out = await read(stream(raw, new DecompressionStream('gzip')), max);
           if (!out) return too();
           json = out;
         } catch {
@@ -180,7 +181,7 @@ export function createRelay<E>(
 
       // forward: what came gzip goes on as it came; the rest is compressed here
       const zip = c.compression == 'gzip';
-      const sent = zip && !gz ? await new Response(stream(json).pipeThrough(new CompressionStream('gzip'))).arrayBuffer() : zip ? raw : json;
+      const sent = zip && !gz ? await new Response(stream(json, new CompressionStream('gzip'))).arrayBuffer() : zip ? raw : json;
       const headers: Record<string, string> = { ...c.headers, 'content-type': 'application/json' };
       if (zip) headers['content-encoding'] = 'gzip';
       let r: Response;

@@ -192,7 +192,8 @@ export async function createEdgeSdk(
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ ...c.resourceAttributes, ...(c.serviceName && { 'service.name': c.serviceName }) }),
     sampler: samplerOf(c.sampler, c.samplerArg),
-    spanProcessors: [scopes, bsp],
+    // the batch processor first: a scope's last span must be queued before its flush drains the queue
+    spanProcessors: [bsp, scopes],
   });
   // Without AsyncLocalStorage the stack manager at least keeps the synchronous part right.
   provider.register({ contextManager: a ? new AsyncContextManager() : undefined, propagator: propagatorOf(c.propagators) });

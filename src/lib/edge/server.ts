@@ -74,7 +74,7 @@ function end<T>(
   try {
     if (failed) {
       span.recordException(e as Exception);
-      span.setAttribute('error.type', (e && (e as Error).name) || '_OTHER');
+      span.setAttribute('error.type', String((e && (e as Error).name) || '_OTHER'));
       const msg = e && (e as Error).message;
       span.setStatus({ code: 2, message: typeof msg == 'string' ? msg : undefined });
     }

@@ -1,6 +1,6 @@
 import { context } from '../../context/api';
 import type { Context } from '../../context/types';
-import { globals } from '../../lib/global';
+import { globals, setGlobal } from '../../lib/global';
 import { createBaggage, deleteBaggage, getBaggage, setBaggage } from './baggage';
 import { safe } from './safe';
 import {
@@ -20,12 +20,7 @@ const propagator = (): TextMapPropagator | undefined => globals().p as TextMapPr
  * Installs the global propagator; false when one is installed already. Also a standalone export
  * so that the SDK's `register()` does not pull the whole API object into every bundle.
  */
-export const setGlobalPropagator = (p: TextMapPropagator): boolean => {
-  const g = globals();
-  if (g.p) return false;
-  g.p = p;
-  return true;
-};
+export const setGlobalPropagator = (p: TextMapPropagator): boolean => setGlobal('p', p);
 
 /**
  * The propagation API, shaped like `@opentelemetry/api`'s `propagation`. Until a propagator is

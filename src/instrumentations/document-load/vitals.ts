@@ -1,0 +1,85 @@
+import type { Metric } from 'web-vitals';
+import { ROOT_CONTEXT } from '../../context/context';
+import { report } from '../../lib/diag';
+import { VERSION } from '../../lib/version';
+import { logs } from '../../logs/api';
+import type { LogAttributes } from '../../logs/types';
+import { metrics } from '../../metrics/api';
+import type { Histogram } from '../../metrics/types';
+import type { Instrumentation } from '../lib/types';
+
+/** The web-vitals functions used (the same in the standard and the attribution build). */
+export type Vitals = Pick<typeof import('web-vitals'), 'onCLS' | 'onFCP' | 'onINP' | 'onLCP' | 'onTTFB'>;
+
+/** Adds attributes of a report to its event (the attribution build's). */
+export type Extra = (m: Metric, a: LogAttributes) => void;
+
+/*
+ * Bucket boundaries containing each vital's "good" and "poor" thresholds (web.dev): LCP 2500/4000,
+ * FCP 1800/3000, INP 200/500, TTFB 800/1800 ms; CLS 0.1/0.25. So the share of good page views
+ * is exact from the histogram.
+ */
+const MS = [0, 50, 100, 200, 300, 500, 800, 1000, 1400, 1800, 2500, 3000, 4000, 6000, 10000, 20000];
+const SCORE = [0, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1];
+
+/**
+ * The engine of `webVitalsInstrumentation` and `webVitalsAttributionInstrumentation`: starts
+ * `v`'s five vitals (with `opts`) on the first `enable()` and records every report, each event
+ * with what `extra` adds.
+ */
+export function recordVitals(v: Vitals, opts?: object, extra?: Extra): Instrumentation {
+  let on = false;
+  let started = false;
+  const meter = metrics.getMeter('otelite/web-vitals', VERSION);
+  const logger = logs.getLogger('otelite/web-vitals', VERSION);
+  const hist: Record<string, Histogram> = {};
+  /** the id last recorded in each histogram */
+  const seen: Record<string, string> = {};
+
+  function record(m: Metric): void {
+    if (!on) return;
+    try {
+      const n = m.name.toLowerCase();
+      const nav = { 'browser.web_vital.navigation_type': m.navigationType };
+      if (seen[n] != m.id) {
+        seen[n] = m.id;
+        (hist[n] ||= meter.createHistogram('browser.web_vital.' + n, {
+          description: 'Web vital ' + m.name,
+          unit: n == 'cls' ? '1' : 'ms',
+          advice: { explicitBucketBoundaries: n == 'cls' ? SCORE : MS },
+        })).record(m.value, nav);
+      }
+      const a: LogAttributes = {
+        'browser.web_vital.name': n,
+        'browser.web_vital.value': m.value,
+        'browser.web_vital.delta': m.delta,
+        'browser.web_vital.id': m.id,
+        'browser.web_vital.rating': m.rating,
+        ...nav,
+      };
+      extra?.(m, a);
+      // the root context: a vital belongs to the page, not to whatever span is active then
+      logger.emit({ eventName: 'browser.web_vital', attributes: a, context: ROOT_CONTEXT });
+    } catch (e) {
+      report(0, 'web vital not recorded', e);
+    }
+  }
+
+
+  return {
+    name: 'web-vitals',
+    enable() {
+      on = true;
+      if (started || typeof document == 'undefined') return;
+      started = true;
+      try {
+        for (const f of [v.onCLS, v.onFCP, v.onINP, v.onLCP, v.onTTFB]) f(record, opts);
+      } catch (e) {
+        report(0, 'web vitals not started', e);
+      }
+    },
+    disable() {
+      on = false;
+    },
+  };
+}
