@@ -11,6 +11,7 @@ export const entries = {
   './propagators/b3': 'src/trace/propagation/b3.ts',
   './propagators/jaeger': 'src/trace/propagation/jaeger.ts',
   './exporters/otlp-http-json': 'src/exporters/otlp-http-json/index.ts',
+  './exporters/otlp-http-json/fflate': 'src/exporters/otlp-http-json/fflate.ts',
   './exporters/console': 'src/exporters/console/index.ts',
   './instrumentations/fetch': 'src/instrumentations/fetch/index.ts',
   './instrumentations/xhr': 'src/instrumentations/xhr/index.ts',

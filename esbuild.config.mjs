@@ -15,8 +15,10 @@ const browser = present.filter(([s]) => !nodeEntries.has(s));
 const node = present.filter(([s]) => nodeEntries.has(s));
 const points = (list) => Object.fromEntries(list.map(([s, src]) => [outName(s), src]));
 
-// Kept external: optional peers the app provides, and Node/edge built-ins.
-const external = ['zone.js', 'node:*', 'esbuild', '@opentelemetry/api'];
+// Kept external in the ESM builds: dependencies and optional peers (the app's bundler resolves
+// them once, so an app that uses web-vitals itself does not carry two copies), and Node/edge
+// built-ins. The snippet bundles its dependencies: it is the one file a page loads.
+const external = ['zone.js', 'node:*', 'esbuild', '@opentelemetry/api', 'web-vitals', 'web-vitals/*', 'fflate'];
 const common = { bundle: true, format: 'esm', sourcemap: true, target: 'es2022', external, logLevel: 'warning' };
 
 export async function buildAll({ types = false } = {}) {
@@ -26,7 +28,7 @@ export async function buildAll({ types = false } = {}) {
     build({ ...common, entryPoints: points(browser), outdir: 'dist/min', splitting: true, minify: true, chunkNames: 'chunks/[name]-[hash]' }),
     node.length && build({ ...common, entryPoints: points(node), outdir: 'dist', platform: 'node' }),
     existsSync('src/web/snippet.ts') &&
-      build({ ...common, entryPoints: ['src/web/snippet.ts'], outfile: 'dist/otelite.iife.js', format: 'iife', minify: true }),
+      build({ ...common, external: [], entryPoints: ['src/web/snippet.ts'], outfile: 'dist/otelite.iife.js', format: 'iife', minify: true }),
   ]);
   if (types) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 }

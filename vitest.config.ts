@@ -13,6 +13,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          // benchmarks live beside the unit tests and run with `--project unit` only
+          benchmark: { include: [] },
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // the browser and the runtimes are heavy: one file at a time on a 2-core machine

@@ -3,7 +3,7 @@
 // (*.otel.ts), and fails when a budget is exceeded. Budgets are in bytes of gzip; a fixture
 // with `base` is measured on top of that base (what adding it to an app costs).
 import { build } from 'esbuild';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { entries } from '../entries.mjs';
@@ -12,6 +12,12 @@ const KB = 1024;
 export const fixtures = [
   { name: 'api', what: 'API only: getTracer().startActiveSpan()', budget: 1 * KB },
   { name: 'core', what: 'core SDK: provider + batch + W3C propagators + register', budget: 3 * KB },
+  { name: 'fetch', what: 'fetch instrumentation, on top of core', budget: 1.2 * KB, base: 'core' },
+  { name: 'xhr', what: 'XHR instrumentation, on top of core', budget: 1.2 * KB, base: 'core' },
+  { name: 'exporter', what: 'core + OTLP/HTTP JSON trace exporter', budget: 6 * KB },
+  { name: 'metrics', what: 'metrics SDK: provider + counter + histogram + periodic reader', budget: 2.5 * KB },
+  { name: 'worker', what: 'a Worker: instrument() + fetch instrumentation + OTLP exporter', budget: 5 * KB },
+  { name: 'snippet', what: 'dist/otelite.iife.js, everything incl. web-vitals', budget: 10 * KB, built: 'dist/otelite.iife.js' },
 ];
 
 const alias = Object.fromEntries(
@@ -19,6 +25,10 @@ const alias = Object.fromEntries(
 );
 
 async function measure(file) {
+  if (file.startsWith('dist/')) {
+    const code = readFileSync(file);
+    return { min: code.length, gzip: gzipSync(code, { level: 9 }).length };
+  }
   const r = await build({
     entryPoints: [file],
     bundle: true,
@@ -42,7 +52,7 @@ export async function report() {
   const rows = [];
   const byName = {};
   for (const f of fixtures) {
-    const ours = await measure(`scripts/size/${f.name}.ts`);
+    const ours = await measure(f.built ?? `scripts/size/${f.name}.ts`);
     byName[f.name] = ours;
     const otelFile = `scripts/size/${f.name}.otel.ts`;
     const ref = f.ref ?? (existsSync(otelFile) ? await measure(otelFile) : undefined);

@@ -1,8 +1,12 @@
 // A small benchmark runner for comparing otelite with opentelemetry-js in one process.
 // Cases run alternately, in rounds, so that machine noise (these are shared 2-core machines)
-// hits both sides alike; each round times a batch of operations, and the report gives the
-// median per operation, the spread of the middle half of the rounds, and the ratio of medians.
-// A benchmark reports; it never fails the build.
+// hits both sides alike; each round times a batch of operations. The report gives the median
+// per operation and the spread (interquartile range) of the rounds, and the ratio as the median
+// of per-round ratios: each round's pair of batches runs back to back, so a machine that is
+// twice as slow for a while (measured here: wall and CPU time per batch both vary 2x between
+// minutes on a loaded machine) slows both sides of a pair alike, and the ratio survives it where
+// a ratio of two medians taken over different moments does not. A benchmark reports; it never
+// fails the build.
 //
 // Fairness notes:
 // - Order alternates every round, and each case's `reset` (e.g. a forceFlush) runs untimed
@@ -27,6 +31,8 @@ export interface Result {
   ns: Record<string, number>;
   /** 25th and 75th percentile of the rounds, per case. */
   iqr: Record<string, [number, number]>;
+  /** Median of the per-round ratios of each case's time to the first case's time. */
+  ratio: Record<string, number>;
 }
 
 /** Rounds and operations per round. */
@@ -79,14 +85,16 @@ export async function compare(
   const iqr = Object.fromEntries(
     cases.map((c, i) => [c.name, [quantile(sorted[i], 0.25), quantile(sorted[i], 0.75)] as [number, number]]),
   );
-  const base = ns[cases[0].name];
+  const ratios = samples.map((s) => s.map((v, r) => v / samples[0][r]).sort((a, b) => a - b));
+  const ratio = Object.fromEntries(cases.map((c, i) => [c.name, quantile(ratios[i], 0.5)]));
   console.log(`\n${title} (${batch} ops x ${rounds} rounds)`);
-  for (const c of cases) {
-    const v = ns[c.name];
+  for (const [i, c] of cases.entries()) {
     const [lo, hi] = iqr[c.name];
-    const ratio = c === cases[0] ? '' : `  ${(v / base).toFixed(1)}x otelite's time`;
+    const r = i
+      ? `  ${ratio[c.name].toFixed(1)}x otelite's time (rounds: IQR ${quantile(ratios[i], 0.25).toFixed(1)}-${quantile(ratios[i], 0.75).toFixed(1)}x)`
+      : '';
     const spread = `(IQR ${lo.toFixed(0)}-${hi.toFixed(0)})`;
-    console.log(`  ${c.name.padEnd(20)} ${v.toFixed(0).padStart(7)} ns/op ${spread.padEnd(16)}${ratio}`);
+    console.log(`  ${c.name.padEnd(20)} ${ns[c.name].toFixed(0).padStart(7)} ns/op ${spread.padEnd(16)}${r}`);
   }
-  return { title, ns, iqr };
+  return { title, ns, iqr, ratio };
 }

@@ -51,7 +51,7 @@ export const results = [
       },
       reset: flushTheirs,
     },
-  ], { batch: 200, rounds: 41, warmup: 20 }),
+  ], { batch: 1000, rounds: 41, warmup: 10 }),
 ];
 
 // Nested active spans need each side's context manager and provider installed globally; the
@@ -94,6 +94,6 @@ results.push(
         reset: flushTheirs,
       },
     ],
-    { batch: 100, rounds: 41, warmup: 20 },
+    { batch: 500, rounds: 41, warmup: 10 },
   ),
 );

@@ -68,25 +68,28 @@ export function instrument<H extends object, E = Record<string, unknown>>(
   }
   const h = handler as Traced<E>;
   const out = { ...handler } as H & Traced<E>;
-  let sdk: Promise<EdgeSdk | undefined> | undefined;
+  let setup: Promise<EdgeSdk | undefined> | undefined;
+  /** the SDK once set up (undefined: not yet, or disabled) */
+  let sdk: EdgeSdk | undefined;
   const sdkOf = (env: E): Promise<EdgeSdk | undefined> =>
-    (sdk ||= (async () => {
+    (setup ||= (async () => {
       try {
         const c = typeof config == 'function' ? config(env) : config;
-        return await createEdgeSdk(c || {}, objectEnv(env), 'otelite/cloudflare', FLAG);
+        return (sdk = await createEdgeSdk(c || {}, objectEnv(env), 'otelite/cloudflare', FLAG));
       } catch (e) {
         report(0, 'otelite/cloudflare setup failed; not tracing', e);
       }
     })());
 
   if (typeof h.fetch == 'function') {
-    out.fetch = async (req, env, ctx) => {
-      const s = await sdkOf(env);
+    const traced = (s: EdgeSdk | undefined, req: Request, env: E, ctx: ExecutionContextLike) => {
       const call = () => h.fetch!(req, env, ctx);
       return s
         ? serveRequest(s, req, keep(ctx), call, req.headers.get('cf-connecting-ip'), { 'faas.trigger': 'http' })
         : call();
     };
+    // once set up, no extra await per request
+    out.fetch = (req, env, ctx) => (sdk ? traced(sdk, req, env, ctx) : sdkOf(env).then((s) => traced(s, req, env, ctx)));
   }
   if (typeof h.scheduled == 'function') {
     out.scheduled = async (ctrl, env, ctx) => {

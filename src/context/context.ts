@@ -7,8 +7,6 @@ import type { Context } from './types';
  */
 export const createContextKey = (description: string): symbol => Symbol.for(description);
 
-const DELETED = {};
-
 /*
  * A context is a node in a persistent linked list: setting a value is O(1) and allocates one
  * object (otel-js copies a whole Map per set), reads walk the short chain. A set on a chain 32
@@ -27,24 +25,23 @@ class Node implements Context {
   ) {}
 
   getValue(key: symbol): unknown {
-    for (let n: Node | undefined = this; n; n = n.p) {
-      if (n.k === key) return n.v === DELETED ? undefined : n.v;
-    }
+    for (let n: Node | undefined = this; n; n = n.p) if (n.k === key) return n.v;
   }
 
-  setValue(key: symbol, value: unknown): Context {
+  setValue(key: symbol, value?: unknown): Context {
     let n: Node = this;
     if (n.d > 31) {
       // compaction: the newest value of each key, on a fresh chain from the root
       const live = new Map<symbol | undefined, unknown>();
       for (; n.p; n = n.p) if (!live.has(n.k)) live.set(n.k, n.v);
-      for (const [k, v] of live) if (v !== DELETED) n = new Node(n, k, v, n.d + 1);
+      // a deleted key is one whose newest value is undefined: absent, as far as anyone can tell
+      for (const [k, v] of live) if (v !== undefined) n = new Node(n, k, v, n.d + 1);
     }
     return new Node(n, key, value, n.d + 1);
   }
 
   deleteValue(key: symbol): Context {
-    return this.getValue(key) === undefined ? this : this.setValue(key, DELETED);
+    return this.getValue(key) === undefined ? this : this.setValue(key);
   }
 }
 

@@ -65,13 +65,18 @@ const denoEnv: EnvReader = (k) => {
 function denoContext(): Context | undefined {
   try {
     const sc = getSpan(deno()!.telemetry!.contextManager!.active())?.spanContext();
-    if (isSpanContextValid(sc)) return setSpanContext(ROOT_CONTEXT, { traceId: sc.traceId, spanId: sc.spanId, traceFlags: sc.traceFlags });
+    if (isSpanContextValid(sc)) {
+      return setSpanContext(ROOT_CONTEXT, { traceId: sc.traceId, spanId: sc.spanId, traceFlags: sc.traceFlags });
+    }
   } catch {
     // no Deno telemetry
   }
 }
 
-/** Flushes in flight, kept referenced until they settle (at most two, as flushes coalesce, plus one wait per open request). */
+/**
+ * Flushes in flight, kept referenced until they settle: at most two, as flushes coalesce, plus
+ * one wait per request whose spans are still open.
+ */
 const pending = new Set<Promise<unknown>>();
 const KEEP: Keep = {
   w(p) {
@@ -80,6 +85,20 @@ const KEEP: Keep = {
   },
   u: (t) => deno()?.unrefTimer?.(t as unknown as number),
 };
+
+/** The flush of every SDK `instrument()` has set up. */
+const flushes = new Set<() => Promise<void>>();
+const exit = (): void => void forceFlush();
+
+/**
+ * Exports every span not exported yet, of every handler `instrument()` wraps; resolves when done
+ * (never rejects). Spans are flushed after each request anyway: call this before the process ends
+ * on a signal, which runs no `unload` listener:
+ * `Deno.addSignalListener('SIGTERM', async () => { await forceFlush(); Deno.exit(0); })`.
+ */
+export function forceFlush(): Promise<void> {
+  return Promise.all([...flushes].map((f) => f())).then(() => {});
+}
 
 /**
  * Wraps a `Deno.serve` handler (a function, or a `{ fetch }` object for `deno serve`):
@@ -115,11 +134,16 @@ export function instrument<H extends DenoHandler | { fetch: DenoHandler }>(handl
       try {
         // checked inside the first request, where Deno's server span (if any) is active
         defer = denoEnv('OTEL_DENO')?.toLowerCase() == 'true' || !!denoContext();
-        const s = await createEdgeSdk(config || {}, denoEnv, 'otelite/deno', 'Update Deno.', defer ? { propagateTo: [] } : undefined);
+        const s = await createEdgeSdk(config || {}, denoEnv, 'otelite/deno', 'Update Deno.', {
+          // Deno appends its own traceparent: injecting ours would send two
+          ...(defer && { propagateTo: [] }),
+        });
         if (!s) return;
-        const exit = (): void => void s.f();
-        globalThis.addEventListener?.('beforeunload', exit);
-        globalThis.addEventListener?.('unload', exit);
+        flushes.add(s.f);
+        if (flushes.size == 1) {
+          globalThis.addEventListener?.('beforeunload', exit);
+          globalThis.addEventListener?.('unload', exit);
+        }
         return [s, defer];
       } catch (e) {
         report(0, 'otelite/deno setup failed; not tracing', e);
@@ -131,9 +155,8 @@ export function instrument<H extends DenoHandler | { fetch: DenoHandler }>(handl
     const parent = defer !== false ? denoContext() : undefined;
     const s = await sdkOf();
     const call = () => fn.call(self || this, req, info as never);
-    return s
-      ? serveRequest(s[0], req, KEEP, call, info && info.remoteAddr && info.remoteAddr.hostname, undefined, s[1] ? parent : undefined)
-      : call();
+    const client = info && info.remoteAddr && info.remoteAddr.hostname;
+    return s ? serveRequest(s[0], req, KEEP, call, client, undefined, s[1] ? parent : undefined) : call();
   };
   return (typeof handler == 'function' ? traced : { ...handler, fetch: traced }) as H;
 }

@@ -87,7 +87,7 @@ export function __oteliteAsyncGen(self: unknown, args: unknown, make: Make): Asy
     last = p.catch(() => {});
     return p;
   };
-  const gen = { next: call('next'), throw: call('throw'), return: call('return') } as AsyncGenerator<unknown>;
+  const gen = { next: call('next'), throw: call('throw'), return: call('return') } as unknown as AsyncGenerator<unknown>;
   gen[Symbol.asyncIterator] = () => gen;
   return gen;
 }

@@ -46,8 +46,8 @@ export class BatchQueue<T> {
   /** Items dropped because the queue was full. */
   dropped = 0;
   private q: T[] = [];
-  /** exports in flight */
-  private f = new Set<Promise<void>>();
+  /** settles when every export started so far has */
+  private f: Promise<unknown> = Promise.resolve();
   /** the timer of the next scheduled export */
   private t?: ReturnType<typeof setTimeout>;
   /** a regular export is in flight */
@@ -74,7 +74,8 @@ export class BatchQueue<T> {
     delay: number,
     private readonly k: string,
   ) {
-    const positive = (key: keyof BatchConfig, d: number): number => numberOption(config, key, d, Number.MIN_VALUE);
+    // every option is a number > 0 (5e-324 is Number.MIN_VALUE)
+    const positive = (key: keyof BatchConfig, d: number): number => numberOption(config, key, d, 5e-324);
     this.m = positive('maxQueueSize', 2048);
     this.n = Math.min(positive('maxExportBatchSize', 512), this.m);
     this.w = positive('scheduledDelayMillis', delay);
@@ -100,33 +101,27 @@ export class BatchQueue<T> {
    * concurrently): while it runs, items wait in the queue, which is what makes `maxQueueSize` a
    * real bound when the collector is slow or down.
    */
-  private next(): void {
+  private next(timer?: boolean): void {
     const l = this.q.length;
     if (this.b || !l) return;
-    if (l >= this.n) this.one();
-    // Node: a pending export must not keep the process alive by itself
-    else if (!this.t && this.w < Infinity) {
-      this.t = setTimeout(() => this.one(), this.w);
-      (this.t as { unref?(): void }).unref?.();
-    }
-  }
-
-  /** Starts the one regular export, of one batch; when it ends, the next one is considered. */
-  private one(): void {
-    this.stop();
-    // the export in flight calls next() when it ends
-    if (!this.b && this.q.length) {
+    if (timer || l >= this.n) {
+      // the one regular export, of one batch; when it ends, the next one is considered
+      clearTimeout(this.t);
+      this.t = undefined;
       this.b = true;
       this.send(this.q.splice(0, this.n)).then(() => {
         this.b = false;
         this.next();
       });
+    } else if (!this.t && this.w < Infinity) {
+      // the timer exports what is there, full batch or not (an export in flight re-arms it)
+      this.t = setTimeout(() => {
+        this.t = undefined;
+        this.next(true);
+      }, this.w);
+      // Node: a pending export must not keep the process alive by itself
+      (this.t as { unref?(): void }).unref?.();
     }
-  }
-
-  private stop(): void {
-    clearTimeout(this.t);
-    this.t = undefined;
   }
 
   /**
@@ -135,7 +130,8 @@ export class BatchQueue<T> {
    * (`visibilitychange` after `pagehide`) must send what was queued in between, not wait.
    */
   private drain(): void {
-    this.stop();
+    clearTimeout(this.t);
+    this.t = undefined;
     while (this.q.length) this.send(this.q.splice(0, this.n));
   }
 
@@ -154,15 +150,14 @@ export class BatchQueue<T> {
         end({ code: 1, error });
       }
     });
-    this.f.add(p);
-    p.then(() => this.f.delete(p));
+    this.f = Promise.all([this.f, p]);
     return p;
   }
 
   /** Exports everything queued and waits for every export in flight. */
   async forceFlush(): Promise<void> {
     this.drain();
-    await Promise.all(this.f);
+    await this.f;
     await this.e.forceFlush?.();
   }
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { now, toMillis, toNanoString } from './time';
+import { clock, now, toMillis, toNanoString } from './time';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -28,6 +28,25 @@ describe('now', () => {
     // performance's monotonic clock may drift from the wall clock a little over a long run
     expect(t).toBeGreaterThan(a - 50);
     expect(t).toBeLessThan(b + 50);
+  });
+});
+
+describe('clock', () => {
+  it('reads the performance object of its making, with sub-millisecond precision', () => {
+    let t = 12.125;
+    vi.stubGlobal('performance', { timeOrigin: ORIGIN, now: () => t });
+    const c = clock();
+    vi.stubGlobal('performance', { timeOrigin: 1, now: () => 2 });
+    expect(c()).toBe(ORIGIN + 12.125);
+    t = 13;
+    expect(c()).toBe(ORIGIN + 13);
+  });
+
+  it('falls back to Date.now() where timeOrigin is 0 (workerd)', () => {
+    vi.stubGlobal('performance', { timeOrigin: 0, now: () => 42 });
+    const c = clock();
+    vi.spyOn(Date, 'now').mockReturnValue(1_700_000_000_123);
+    expect(c()).toBe(1_700_000_000_123);
   });
 });
 

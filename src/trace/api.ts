@@ -1,13 +1,12 @@
 import { context } from '../context/api';
-import { createContextKey, ROOT_CONTEXT } from '../context/context';
-import type { Context, ContextManager } from '../context/types';
+import type { Context } from '../context/types';
 import { globals, setGlobal } from '../lib/global';
 import { NonRecordingSpan } from './non-recording-span';
 import { isSpanContextValid } from './span-context';
 import type { Span, SpanContext, SpanOptions, Tracer, TracerOptions, TracerProvider } from './types';
 
-/** The key of the active span; the same symbol `@opentelemetry/api` uses. */
-export const SPAN_KEY: symbol = createContextKey('OpenTelemetry Context Key SPAN');
+/** The key of the active span; the same symbol `@opentelemetry/api` uses (what `createContextKey` makes). */
+export const SPAN_KEY: symbol = Symbol.for('OpenTelemetry Context Key SPAN');
 
 /** The span stored in `ctx`. */
 export const getSpan = (ctx: Context): Span | undefined => ctx.getValue(SPAN_KEY) as Span | undefined;
@@ -30,18 +29,19 @@ export const getSpanContext = (ctx: Context): SpanContext | undefined => getSpan
 /**
  * `startActiveSpan` for every tracer: sorts out the overloads, starts the span in the given or
  * active context and runs `fn` with the span active. Shared so the SDK tracer and the no-op
- * tracer cannot disagree. Without a function it starts nothing and returns undefined (otel-js
- * throws a TypeError): instrumentation must never throw into the host.
+ * tracer cannot disagree. Without a function it starts nothing and returns undefined, with a
+ * diagnostic from an SDK tracer (otel-js throws a TypeError): instrumentation must never throw
+ * into the host.
  */
 export function startActiveSpan(this: Tracer, name: string, a: unknown, b?: unknown, c?: unknown): unknown {
   const fn = typeof a == 'function' ? a : typeof b == 'function' ? b : c;
   if (typeof fn == 'function') {
-    // the manager directly (not context.with): no rest and spread of the arguments
-    const m = globals().c as ContextManager | undefined;
-    const ctx = (fn == c && (b as Context)) || m?.active() || ROOT_CONTEXT;
+    const ctx = (fn == c && (b as Context)) || context.active();
     const span = this.startSpan(name, fn == a ? undefined : (a as SpanOptions), ctx);
-    return m ? m.with(setSpan(ctx, span), fn as (s: Span) => unknown, undefined, span) : fn(span);
+    return context.with(setSpan(ctx, span), fn as (s: Span) => unknown, undefined, span);
   }
+  // the SDK's tracer reports it (the API alone has no diagnostics, to stay small)
+  (this as { w?(): void }).w?.();
 }
 
 const provider = (): TracerProvider | undefined => globals().t as TracerProvider | undefined;
@@ -53,14 +53,11 @@ const provider = (): TracerProvider | undefined => globals().t as TracerProvider
  */
 class ProxyTracer implements Tracer {
   private d?: Tracer;
-  constructor(
-    private readonly n: string,
-    private readonly v?: string,
-    private readonly o?: TracerOptions,
-  ) {}
+  /** @param a - the arguments of `getTracer` */
+  constructor(private readonly a: [name: string, version?: string, options?: TracerOptions]) {}
   startSpan(name: string, opts?: SpanOptions, ctx?: Context): Span {
     const p = provider();
-    const t = this.d || (p && (this.d = p.getTracer(this.n, this.v, this.o)));
+    const t = this.d || (p && (this.d = p.getTracer(...this.a)));
     if (t) return t.startSpan(name, opts, ctx);
     const parent = opts?.root ? undefined : getSpanContext(ctx || context.active());
     return new NonRecordingSpan(isSpanContextValid(parent) ? parent : undefined);
@@ -71,8 +68,8 @@ class ProxyTracer implements Tracer {
 /** The trace API, shaped like `@opentelemetry/api`'s `trace`. */
 export const trace = {
   /** A tracer for the named library; a working one once an SDK is registered. */
-  getTracer: (name: string, version?: string, options?: TracerOptions): Tracer =>
-    provider()?.getTracer(name, version, options) || new ProxyTracer(name, version, options),
+  getTracer: (...a: [name: string, version?: string, options?: TracerOptions]): Tracer =>
+    provider()?.getTracer(...a) || new ProxyTracer(a),
   /** The registered tracer provider, or a no-op one. */
   getTracerProvider: (): TracerProvider => provider() || trace,
   /** Installs the global tracer provider; false when one is installed already. */

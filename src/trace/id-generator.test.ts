@@ -53,14 +53,14 @@ describe('RandomIdGenerator', () => {
     expect(spy).toHaveBeenCalledTimes(1);
   });
 
-  it('fills an 8 KiB pool per crypto call: 512 trace ids or 1024 span ids, then refills', async () => {
+  it('fills a 16 KiB pool per crypto call: 1024 trace ids or 2048 span ids, then refills', async () => {
     const spy = vi.spyOn(crypto, 'getRandomValues');
     const g = await fresh();
-    for (let i = 0; i < 512; i++) g.generateTraceId();
+    for (let i = 0; i < 1024; i++) g.generateTraceId();
     expect(spy).toHaveBeenCalledTimes(1);
     g.generateTraceId();
     expect(spy).toHaveBeenCalledTimes(2);
-    for (let i = 0; i < 1023; i++) g.generateSpanId(); // 16 + 1023 * 8 = 8200 > 8192
+    for (let i = 0; i < 2047; i++) g.generateSpanId(); // 16 + 2047 * 8 = 16392 > 16384
     expect(spy).toHaveBeenCalledTimes(3);
   });
 
@@ -77,8 +77,8 @@ describe('RandomIdGenerator', () => {
       Array.from({ length: n }, (_, i) => (((from + i + f) % 255) + 1).toString(16).padStart(2, '0')).join('');
     expect(g.generateSpanId()).toBe(hex(0, 8, 1));
     expect(g.generateTraceId()).toBe(hex(8, 16, 1));
-    // 8 + 16 + 1021 * 8 = 8192: the pool is used up exactly; the next id comes from a new fill
-    for (let i = 0; i < 1021; i++) g.generateSpanId();
+    // 8 + 16 + 2045 * 8 = 16384: the pool is used up exactly; the next id comes from a new fill
+    for (let i = 0; i < 2045; i++) g.generateSpanId();
     expect(g.generateSpanId()).toBe(hex(0, 8, 2));
   });
 

@@ -254,6 +254,18 @@ describe('register', () => {
     expect(context.setGlobalContextManager(new StackContextManager())).toBe(true);
   });
 
+  it('keeps a context manager and a propagator installed before, and says so', () => {
+    const mine = new StackContextManager();
+    context.setGlobalContextManager(mine);
+    const prop: TextMapPropagator = { inject: vi.fn(), extract: (c) => c, fields: () => ['x-mine'] };
+    propagation.setGlobalPropagator(prop);
+    new TracerProvider().register();
+    expect(propagation.fields()).toEqual(['x-mine']);
+    expect(context.setGlobalContextManager(new StackContextManager())).toBe(false);
+    expect(log.warn).toHaveBeenCalledTimes(2);
+    expect(log.warn.mock.calls.map((c) => c[0]).join()).toMatch(/context manager.*propagator/);
+  });
+
   it('a second provider does not replace the first; it says so', () => {
     const first = new TracerProvider();
     first.register();

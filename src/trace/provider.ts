@@ -1,6 +1,7 @@
 import { StackContextManager } from '../context/stack';
 import type { ContextManager } from '../context/types';
 import { numberOption, report } from '../lib/diag';
+import { clock } from '../lib/time';
 import { setGlobal, type Globals } from '../lib/global';
 import { RandomIdGenerator, type IdGenerator } from './id-generator';
 import { W3CBaggagePropagator } from './propagation/baggage';
@@ -55,7 +56,7 @@ export class TracerProvider implements ApiTracerProvider {
   private readonly x: ResolvedLimits;
   private readonly s: Sampler;
   private readonly ids: IdGenerator;
-  private readonly tracers = new Map<string, Tracer>();
+  private readonly c = new Map<string, Tracer>();
 
   /** @param config - resource, sampler, limits, id generator and processors */
   constructor(config: TracerProviderConfig = {}) {
@@ -80,10 +81,11 @@ export class TracerProvider implements ApiTracerProvider {
   getTracer(name: string, version?: string, options?: TracerOptions): Tracer {
     const schemaUrl = options?.schemaUrl;
     const key = `${name}@${version || ''}:${schemaUrl || ''}`;
-    let t = this.tracers.get(key);
+    let t = this.c.get(key);
     if (!t) {
       const scope = { name: String(name || ''), version, schemaUrl };
-      this.tracers.set(key, (t = new SdkTracer({ r: this.resource, s: scope, x: this.x, p: this.p }, this.s, this.ids)));
+      const state = { r: this.resource, s: scope, x: this.x, p: this.p, c: clock() };
+      this.c.set(key, (t = new SdkTracer(state, this.s, this.ids)));
     }
     return t;
   }

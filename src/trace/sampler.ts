@@ -1,6 +1,6 @@
 import type { Context } from '../context/types';
 import type { Attributes } from '../lib/types';
-import { parentOf } from './span';
+import { contextOf, parentOf } from './span';
 import type { Link, SpanKind, TraceState } from './types';
 
 /** A sampler's decision; the numbers match otel-js's `SamplingDecision`. */
@@ -112,13 +112,13 @@ const KEYS = ['root', 'remoteParentSampled', 'remoteParentNotSampled', 'localPar
 /** Follows the parent's decision; asks `root` for spans without a parent. */
 export class ParentBasedSampler implements Sampler {
   private readonly s: Sampler[];
-  /** @internal does not read the trace id of roots: its root sampler does not */
-  readonly r?: boolean;
+  /** @internal does not read the trace id: none of its delegates does */
+  readonly r: boolean;
   /** @param config - the five delegates; only `root` is required */
   constructor(config: ParentBasedSamplerConfig) {
     // odd indexes are the "sampled" cases (always on by default), even ones "not sampled"
     this.s = KEYS.map((k, i) => config[k] || (i & 1 ? new AlwaysOnSampler() : new AlwaysOffSampler()));
-    this.r = (this.s[0] as { r?: boolean }).r;
+    this.r = this.s.every((d) => (d as { r?: boolean }).r);
   }
   /** {@inheritDoc Sampler.shouldSample} */
   shouldSample(
@@ -129,7 +129,8 @@ export class ParentBasedSampler implements Sampler {
     attributes: Attributes,
     links: Link[],
   ): SamplingResult {
-    const p = parentOf(ctx);
+    const ps = parentOf(ctx);
+    const p = ps && contextOf(ps);
     const i = p ? (p.isRemote ? 1 : 3) + (p.traceFlags & 1 ? 0 : 1) : 0;
     return this.s[i].shouldSample(ctx, traceId, name, kind, attributes, links);
   }

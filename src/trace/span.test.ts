@@ -6,6 +6,8 @@ import { RandomIdGenerator } from './id-generator';
 import { resourceFromAttributes } from './resource';
 import { AlwaysOnSampler } from './sampler';
 import type { SpanProcessor } from './sdk-types';
+import { ROOT_CONTEXT as ROOT } from '../context/context';
+import { setSpan } from './api';
 import { RecordingSpan, type ResolvedLimits, type TracerState } from './span';
 import { SdkTracer } from './tracer';
 import type { Link, SpanContext, SpanOptions } from './types';
@@ -207,6 +209,32 @@ describe('attributes', () => {
     });
   });
 
+  it('takes keys that Object.prototype has (__proto__, constructor) as plain keys, counted like others', () => {
+    const { start: st } = setup({ a: 3 });
+    const t = st();
+    t.setAttribute('__proto__', ['not', 'a', 'prototype']).setAttribute('constructor', 'c').setAttribute('toString', 1);
+    t.setAttribute('one-too-many', 1);
+    expect(Object.keys(t.attributes)).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(JSON.parse(JSON.stringify(t.attributes))).toEqual({ ['__proto__']: ['not', 'a', 'prototype'], constructor: 'c', toString: 1 });
+    expect(t.droppedAttributesCount).toBe(1);
+    // an update of such a key is an update, not a new key
+    t.setAttribute('constructor', 'd');
+    expect(t.attributes.constructor).toBe('d');
+    expect(t.droppedAttributesCount).toBe(1);
+    t.addEvent('e', { ['__proto__']: 'x', constructor: 'y' });
+    expect(Object.keys(t.events[0].attributes)).toEqual(['__proto__', 'constructor']);
+    expect(t.events[0].droppedAttributesCount).toBe(0);
+  });
+
+  it('counts keys exactly past the limit, when most calls were updates', () => {
+    const { start: st } = setup({ a: 2 });
+    const t = st();
+    for (let i = 0; i < 5; i++) t.setAttribute('a', i);
+    t.setAttribute('b', 1).setAttribute('c', 1).setAttribute('a', 'last');
+    expect(t.attributes).toEqual({ a: 'last', b: 1 });
+    expect(t.droppedAttributesCount).toBe(1);
+  });
+
   it('has no length limit by default', () => {
     const s = start();
     s.setAttribute('long', 'x'.repeat(100_000));
@@ -346,6 +374,27 @@ describe('links', () => {
     expect(t.links[0]).toEqual({ context: LINKED, attributes: { a: 1 }, droppedAttributesCount: 6 });
   });
 
+  it('ignores a missing or malformed link with a diagnostic, never throwing', () => {
+    const s = start();
+    expect(() => s.addLink(undefined as unknown as Link)).not.toThrow();
+    expect(() => s.addLink({} as Link)).not.toThrow();
+    expect(() => s.addLinks(undefined as unknown as Link[])).not.toThrow();
+    expect(() => s.addLinks([undefined as unknown as Link, { context: LINKED }])).not.toThrow();
+    expect(() => start('op', { links: null as unknown as Link[] })).not.toThrow();
+    expect(s.links).toEqual([{ context: LINKED, attributes: {}, droppedAttributesCount: 0 }]);
+    expect(log.warn).toHaveBeenCalledTimes(4);
+  });
+
+  it('spans without events or links do not share what another span adds', () => {
+    const a = start();
+    const b = start();
+    a.addEvent('e').addLink({ context: LINKED });
+    expect(a.events).toHaveLength(1);
+    expect(a.links).toHaveLength(1);
+    expect(b.events).toEqual([]);
+    expect(b.links).toEqual([]);
+  });
+
   it('checks link attributes: invalid dropped, truncated', () => {
     const { start: st } = setup({ l: 2 });
     const t = st();
@@ -431,6 +480,12 @@ describe('recordException', () => {
       'exception.message': 'bad input',
       'exception.stacktrace': err.stack,
     });
+  });
+
+  it('takes the type from the name before the code (a DOMException is AbortError, not 20)', () => {
+    const s = start();
+    s.recordException({ name: 'AbortError', code: 20, message: 'aborted' });
+    expect(s.events[0].attributes['exception.type']).toBe('AbortError');
   });
 
   it('records a string as the message', () => {
@@ -614,3 +669,35 @@ describe('timestamps', () => {
 function start(name?: string, opts?: SpanOptions): RecordingSpan {
   return setup().start(name, opts);
 }
+
+describe('ids written out on first read', () => {
+  it('spanContext() returns one object, with valid ids from the first read on', () => {
+    const s = start();
+    const sc = s.spanContext();
+    expect(s.spanContext()).toBe(sc);
+    expect(sc.traceId).toMatch(/^(?!0+$)[0-9a-f]{32}$/);
+    expect(sc.spanId).toMatch(/^(?!0+$)[0-9a-f]{16}$/);
+    expect(s.spanContext()).toEqual({ ...sc });
+  });
+
+  it('a child of a parent not read yet gets the trace id and parent context when read', () => {
+    const { start: st } = setup();
+    const parent = st('parent');
+    const child = st('child', undefined, setSpan(ROOT, parent));
+    const grandchild = st('grandchild', undefined, setSpan(ROOT, child));
+    // read from the bottom up: each reads its parent
+    expect(grandchild.spanContext().traceId).toBe(parent.spanContext().traceId);
+    expect(grandchild.parentSpanContext).toBe(child.spanContext());
+    expect(child.parentSpanContext).toBe(parent.spanContext());
+    expect(child.spanContext().traceId).toBe(parent.spanContext().traceId);
+    expect(new Set([parent, child, grandchild].map((x) => x.spanContext().spanId)).size).toBe(3);
+  });
+
+  it('the processors see the flags without the ids being written out', () => {
+    const { start: st, proc } = setup();
+    const s = st();
+    s.end();
+    expect(proc.onEnd).toHaveBeenCalledWith(s);
+    expect(s.spanContext().traceFlags & 1).toBe(1);
+  });
+});

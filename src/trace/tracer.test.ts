@@ -251,6 +251,26 @@ describe('startSpan: sampling', () => {
     await bsp.shutdown();
   });
 
+  it('gives a sampler that reads trace ids a real one, for roots and for children of unread parents', () => {
+    const ratio = fixedSampler({ decision: 2 });
+    const { tracer } = setup({ sampler: new ParentBasedSampler({ root: ratio, localParentSampled: ratio }) });
+    const root = tracer.startSpan('root');
+    tracer.startSpan('child', {}, setSpan(ROOT_CONTEXT, root));
+    const [first, second] = ratio.shouldSample.mock.calls.map((c) => c[1]);
+    expect(first).toMatch(/^(?!0+$)[0-9a-f]{32}$/);
+    expect(second).toBe(first);
+    expect(root.spanContext().traceId).toBe(first);
+  });
+
+  it('an unsampled child of a parent not read yet still carries valid ids', () => {
+    const { tracer } = setup({ sampler: new ParentBasedSampler({ root: new AlwaysOnSampler(), localParentSampled: new AlwaysOffSampler() }) });
+    const parent = tracer.startSpan('parent');
+    const child = tracer.startSpan('child', {}, setSpan(ROOT_CONTEXT, parent));
+    expect(child).toBeInstanceOf(NonRecordingSpan);
+    expect(isSpanContextValid(child.spanContext())).toBe(true);
+    expect(child.spanContext().traceId).toBe(parent.spanContext().traceId);
+  });
+
   it("adds the sampler's attributes to the span", () => {
     const { tracer } = setup({ sampler: fixedSampler({ decision: 2, attributes: { 'sampler.rule': 'r1' } }) });
     const s = tracer.startSpan('x', { attributes: { a: 1 } }) as RecordingSpan;
@@ -408,6 +428,16 @@ describe('startActiveSpan on the SDK tracer', () => {
       return s;
     }) as RecordingSpan;
     expect(span.parentSpanContext).toBe(REMOTE);
+  });
+
+  it('without a function: starts nothing, returns undefined, reports, never throws', () => {
+    const { tracer, proc } = setup();
+    const t = tracer as unknown as { startActiveSpan(...a: unknown[]): unknown };
+    expect(() => t.startActiveSpan('x')).not.toThrow();
+    expect(t.startActiveSpan('x', {})).toBeUndefined();
+    expect(t.startActiveSpan('x', {}, ROOT_CONTEXT, 'not a function')).toBeUndefined();
+    expect(proc.onStart).not.toHaveBeenCalled();
+    expect(log.warn).toHaveBeenCalledTimes(3);
   });
 
   it('does not end the span (the caller does)', () => {

@@ -4,10 +4,10 @@ import { report } from '../lib/diag';
 import { isTracingSuppressed } from '../lib/suppress';
 import type { Attributes } from '../lib/types';
 import { deleteSpan, startActiveSpan } from './api';
-import { hexId, pool, RandomIdGenerator, reserve, type IdGenerator } from './id-generator';
+import { at, hexId, RandomIdGenerator, reserve, type IdGenerator } from './id-generator';
 import { NonRecordingSpan } from './non-recording-span';
 import type { Sampler } from './sampler';
-import { parentOf, RecordingSpan, writeIds, type TracerState } from './span';
+import { contextOf, parentOf, RecordingSpan, writeIds, type TracerState } from './span';
 import type { Link, Span, SpanContext, SpanOptions, Tracer } from './types';
 
 // Shared empty inputs for spans started without options: the sampler reads them, nothing writes.
@@ -19,50 +19,56 @@ const NO_LINKS: Link[] = [];
 export class SdkTracer implements Tracer {
   /**
    * @param t - what this tracer's spans share
-   * @param sampler - decides which spans record
-   * @param ids - makes ids
+   * @param s - decides which spans record
+   * @param i - makes ids
    */
   constructor(
     private readonly t: TracerState,
-    private readonly sampler: Sampler,
-    private readonly ids: IdGenerator,
-  ) {}
+    private readonly s: Sampler,
+    private readonly i: IdGenerator,
+  ) {
+    this.l = i.constructor == RandomIdGenerator;
+  }
 
   /**
    * The built-in id generator is used: ids are made from random bytes when first read (see
    * `RecordingSpan.spanContext`), not at start.
    */
-  private readonly l = this.ids.constructor == RandomIdGenerator;
+  private readonly l: boolean;
 
   /** {@inheritDoc Tracer.startSpan} */
   startSpan(name: string, options?: SpanOptions, ctx?: Context): Span {
     try {
       const o = options || NO_OPTIONS;
+      const s = this.s;
       ctx ||= context.active();
       if (isTracingSuppressed(ctx)) return new NonRecordingSpan();
       // root: a new trace for the sampler and the processors too (both read the parent from ctx)
       if (o.root) ctx = deleteSpan(ctx);
-      const parent = parentOf(ctx);
-      const s = this.sampler;
-      const lazy = this.l;
-      // 8 bytes for the span id, 16 for the trace id of a root
-      const z = lazy ? reserve(24) : 0;
-      const y = lazy ? pool : undefined;
+      // the parent's context as it is (an SDK parent's ids may not be written out yet)
+      const ps = parentOf(ctx);
+      const parent = ps && contextOf(ps);
+      // built-in ids: 8 random bytes for the span id, 16 for the trace id of a root, at `at` in `y`
+      const y = this.l ? reserve(24) : undefined;
+      const z = at;
       let traceId = parent ? parent.traceId : '';
-      // a sampler that does not read the trace id of roots (`r`: always on, always off, parent
-      // based with either as root) lets a root's trace id wait too
-      if (!traceId && !(y && (s as { r?: boolean }).r)) traceId = y ? hexId(y, z + 8, 16) : this.ids.generateTraceId();
+      // A trace id not written out yet (a root's, or a parent's) stays so when the sampler does
+      // not read it (`r`: always on, always off, parent based with only those as delegates).
+      if (!traceId && !(y && (s as { r?: boolean }).r)) {
+        traceId = ps ? ps.spanContext().traceId : y ? hexId(y, z + 8, 16) : this.i.generateTraceId();
+      }
       const kind = o.kind || 0;
       const res = s.shouldSample(ctx, traceId, name, kind, o.attributes || NO_ATTRIBUTES, o.links || NO_LINKS);
       const sc: SpanContext = {
         traceId,
-        spanId: y ? '' : this.ids.generateSpanId(),
+        spanId: y ? '' : this.i.generateSpanId(),
         // bit 1 is W3C Level 2's "random trace id": true of ids we make, inherited otherwise
         traceFlags: (res.decision == 2 ? 1 : 0) | (parent ? parent.traceFlags & 2 : 2),
         traceState: res.traceState || parent?.traceState,
       };
-      if (!res.decision) return new NonRecordingSpan(y ? writeIds(sc, y, z) : sc);
-      const span = new RecordingSpan(this.t, sc, String(name), kind, parent, o.startTime, o.links, y, z);
+      if (!res.decision) return new NonRecordingSpan(y ? writeIds(sc, y, z, ps?.spanContext()) : sc);
+      const pp = ps instanceof RecordingSpan ? ps : parent;
+      const span = new RecordingSpan(this.t, sc, String(name), kind, pp, o.startTime, o.links, y, z);
       if (res.attributes) span.setAttributes(res.attributes);
       if (o.attributes) span.setAttributes(o.attributes);
       for (const p of this.t.p) {
@@ -82,4 +88,9 @@ export class SdkTracer implements Tracer {
 
   /** {@inheritDoc Tracer.startActiveSpan} */
   startActiveSpan = startActiveSpan as Tracer['startActiveSpan'];
+
+  /** @internal `startActiveSpan` was called without a function */
+  w(): void {
+    report(1, 'startActiveSpan without a function');
+  }
 }

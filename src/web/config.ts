@@ -3,13 +3,30 @@ import { isAttributeValue } from '../lib/attributes';
 import type { Attributes } from '../lib/types';
 import type { ContextManager } from '../context/types';
 import type { OTLPExporterConfig } from '../exporters/otlp-http-json/config';
-import type { UrlMatcher } from '../instrumentations/lib/types';
+import type { DocumentLoadOptions } from '../instrumentations/document-load/document-load';
+import type { ErrorsInstrumentationOptions } from '../instrumentations/errors/errors';
+import type { HttpInstrumentationOptions, UrlMatcher } from '../instrumentations/lib/types';
 import { httpUrl } from '../instrumentations/lib/url';
 import type { Sampler } from '../trace/sampler';
+import type { WebVitalsOptions } from './lazy';
 import type { SessionOptions } from './session';
 
 /** Names of the instrumentations the web distro runs. */
 export type InstrumentationName = 'fetch' | 'xhr' | 'document-load' | 'web-vitals' | 'errors';
+
+/** The options of each instrumentation (`propagateTo` and `ignoreUrls` default to the top-level ones). */
+export interface InstrumentationOptions {
+  /** See `fetchInstrumentation`. */
+  fetch?: HttpInstrumentationOptions;
+  /** See `xhrInstrumentation`. */
+  xhr?: HttpInstrumentationOptions;
+  /** See `documentLoadInstrumentation`. */
+  'document-load'?: DocumentLoadOptions;
+  /** See {@link WebVitalsOptions}. */
+  'web-vitals'?: WebVitalsOptions;
+  /** See `errorsInstrumentation`. */
+  errors?: ErrorsInstrumentationOptions;
+}
 
 /** Every instrumentation of the distro, in the order they are enabled. */
 export const ALL: InstrumentationName[] = ['fetch', 'xhr', 'document-load', 'web-vitals', 'errors'];
@@ -57,7 +74,7 @@ export interface WebConfig {
    * of name → `true`, `false` or that instrumentation's options
    * (`{ 'web-vitals': { attribution: true }, xhr: false }`; names left out run with defaults).
    */
-  instrumentations?: string | InstrumentationName[] | Partial<Record<InstrumentationName, boolean | object>>;
+  instrumentations?: string | InstrumentationName[] | { [K in InstrumentationName]?: boolean | InstrumentationOptions[K] };
   /** Instrumentations not to run (`OTEL_WEB_DISABLED_INSTRUMENTATIONS`): `'xhr,errors'`. */
   disabledInstrumentations?: string | InstrumentationName[];
   /** Everything becomes a no-op (`OTEL_SDK_DISABLED`). */

@@ -15,22 +15,22 @@
  * @packageDocumentation
  */
 import { documentLoadInstrumentation } from '../instrumentations/document-load/document-load';
-import { webVitalsInstrumentation } from '../instrumentations/document-load/web-vitals';
 import { errorsInstrumentation } from '../instrumentations/errors/errors';
 import { fetchInstrumentation } from '../instrumentations/fetch/fetch';
 import { xhrInstrumentation } from '../instrumentations/xhr/xhr';
 import type { WebConfig } from './config';
 import { metricsPipeline } from './metrics';
-import { importPropagator } from './propagators';
+import { importPropagator, webVitals } from './lazy';
 import { initWith, type Otelite } from './setup';
 
-export type { InstrumentationName, WebConfig } from './config';
+export type { InstrumentationName, InstrumentationOptions, WebConfig } from './config';
 export type { SessionOptions } from './session';
 export type { InstrumentationFactory, Otelite, Parts, Pipeline } from './setup';
 export type { LazyPropagator, PropagatorLoader } from './propagators';
 export { initWith } from './setup';
 export { metricsPipeline } from './metrics';
-export { importPropagator } from './propagators';
+export { importPropagator, webVitals } from './lazy';
+export type { WebVitalsOptions } from './lazy';
 
 /**
  * Sets up otelite in a page (see {@link WebConfig} for the options; all are optional) and
@@ -46,7 +46,7 @@ export function init(config?: WebConfig): Otelite {
       fetch: fetchInstrumentation,
       xhr: xhrInstrumentation,
       'document-load': documentLoadInstrumentation,
-      'web-vitals': webVitalsInstrumentation,
+      'web-vitals': webVitals,
       errors: errorsInstrumentation,
     },
     metrics: metricsPipeline,

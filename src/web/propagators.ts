@@ -11,15 +11,6 @@ export type LazyPropagator = 'b3' | 'b3multi' | 'jaeger';
 export type PropagatorLoader = (name: LazyPropagator) => Promise<TextMapPropagator>;
 
 /**
- * Loads B3 and Jaeger with a dynamic `import()`: bundlers that split code put them in chunks of
- * their own, which pages that do not name them never fetch.
- */
-export const importPropagator: PropagatorLoader = (name) =>
-  name == 'jaeger'
-    ? import('../trace/propagation/jaeger').then((m) => new m.JaegerPropagator())
-    : import('../trace/propagation/b3').then((m) => new m.B3Propagator({ injectEncoding: name == 'b3' ? 0 : 1 }));
-
-/**
  * The propagator that `OTEL_PROPAGATORS` names (`tracecontext,baggage` by default), or `null`
  * for `none`. B3 and Jaeger come through `load`: until they arrive (a task later, or a request
  * later) they inject and extract nothing.

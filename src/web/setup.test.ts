@@ -64,10 +64,13 @@ describe('initWith', () => {
     expect(log.slice(4)).toEqual(['fetch off', 'errors off']);
   });
 
-  it('turns instrumentations off by name', () => {
+  it('turns instrumentations off by name', async () => {
     const log: string[] = [];
     const all = ['fetch', 'xhr', 'document-load', 'web-vitals', 'errors'] as const;
     initWith({ ...BASE, disabledInstrumentations: 'xhr,errors' }, { instrumentations: Object.fromEntries(all.map((n) => [n, fake(n, log)])) });
+    // document-load and web-vitals start a moment later, off the snippet's task
+    expect(log.filter((l) => l.endsWith(' on'))).toEqual(['fetch on']);
+    await new Promise((r) => setTimeout(r, 5));
     expect(log.filter((l) => l.endsWith(' on'))).toEqual(['fetch on', 'document-load on', 'web-vitals on']);
   });
 
@@ -92,7 +95,7 @@ describe('initWith', () => {
     const a = initWith({ ...BASE, serviceName: 'one' }, { instrumentations: {} });
     const b = initWith({ ...BASE, serviceName: 'two' }, { instrumentations: {} });
     expect(b).toBe(a);
-    expect(warn.mock.calls.map((c) => c[0])).toEqual(['otelite: init() was called again; keeping the first setup (the new config is ignored)']);
+    expect(warn.mock.calls.map((c: unknown[]) => c[0])).toEqual(['otelite: init() was called again; keeping the first setup (the new config is ignored)']);
   });
 
   it('disabled: nothing is installed, the API stays a no-op', async () => {
@@ -154,6 +157,16 @@ describe('initWith', () => {
     await o.shutdown();
   });
 
+  it('leaves Web Storage alone during init: the session is read at the first telemetry (or when idle)', () => {
+    const store = { getItem: vi.fn(() => null), setItem: vi.fn() };
+    vi.stubGlobal('sessionStorage', store);
+    const o = initWith(BASE, { instrumentations: {} });
+    expect(store.getItem).not.toHaveBeenCalled();
+    o.getTracer('t').startSpan('s').end();
+    expect(store.getItem).toHaveBeenCalled();
+    expect(store.setItem).toHaveBeenCalledTimes(1);
+  });
+
   it('without sessions: no session.id, no session events', async () => {
     const o = initWith({ ...BASE, session: false }, { instrumentations: {} });
     expect(o.sessionId()).toBeUndefined();
@@ -198,7 +211,7 @@ describe('initWith', () => {
 
   it('without a loader, B3 is skipped with a warning', () => {
     initWith({ ...BASE, propagators: 'tracecontext,jaeger' }, { instrumentations: {} });
-    expect(warn.mock.calls.map((c) => c[0])).toEqual(['otelite: invalid propagators "jaeger"; using "skipped"']);
+    expect(warn.mock.calls.map((c: unknown[]) => c[0])).toEqual(['otelite: invalid propagators "jaeger"; using "skipped"']);
   });
 
   it('applies the sampler config', () => {

@@ -1,6 +1,7 @@
 import { report } from '../lib/diag';
 import { globals } from '../lib/global';
 import type { Attributes } from '../lib/types';
+import { onPageExit } from '../lib/page-exit';
 import { VERSION } from '../lib/version';
 import type { OTLPExporterConfig } from '../exporters/otlp-http-json/config';
 import { OTLPLogExporter } from '../exporters/otlp-http-json/logs';
@@ -60,6 +61,26 @@ export interface Parts {
 
 const done = async (): Promise<void> => {};
 
+/** An exporter of spans or log records. */
+interface Exporter {
+  export(items: never[], done: (r: { code: 0 | 1 }) => void): void;
+  forceFlush?(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * An exporter made at its first export (seconds after the page loaded, or at its exit): its
+ * setup is not needed before, and the snippet's task is the page's critical path.
+ */
+function lazy<E extends Exporter>(make: () => E): E {
+  let e: E | undefined;
+  return {
+    export: (items, d) => (e ||= make()).export(items, d),
+    forceFlush: () => (e && e.forceFlush ? e.forceFlush() : done()),
+    shutdown: () => (e ? e.shutdown() : done()),
+  } as E;
+}
+
 /** A span or log record, as the tagging processors see it. */
 interface Taggable {
   readonly attributes: Attributes | Record<string, unknown>;
@@ -67,7 +88,7 @@ interface Taggable {
 }
 
 /**
- * {@link init} with the parts it may use given explicitly, for bundles that should carry only
+ * `init` with the parts it may use given explicitly, for bundles that should carry only
  * those (tree-shaking): `initWith(config, { instrumentations: { fetch: fetchInstrumentation } })`
  * contains no XHR, document-load, web-vitals, errors or metrics code.
  */
@@ -98,10 +119,32 @@ export function initWith(config: WebConfig | undefined, parts: Parts): Otelite {
   });
 }
 
+/**
+ * What runs in the snippet's own task is what must be in place before the page's next line: the
+ * providers, fetch, XHR and errors. The rest waits for the first idle moment (at most 1 s), the
+ * first telemetry that needs it, or the page's exit: the session's storage read (Web Storage's
+ * first access alone costs about a millisecond in Chromium), document-load and web-vitals (both
+ * read buffered performance entries, so starting late loses nothing).
+ */
+const LATE: InstrumentationName[] = ['document-load', 'web-vitals'];
+
 function setup(c: ReturnType<typeof resolve>, parts: Parts): Otelite {
   const resource = resourceFromAttributes(c.r);
   const running: Instrumentation[] = [];
-  let sid: (() => string) | undefined;
+  let session: (() => string) | undefined;
+  let mp: ReturnType<NonNullable<Parts['metrics']>> | undefined;
+  // a metric stream has one resource: its session.id follows the session
+  const onMetrics = (id: string): unknown => mp && ((mp.resource.attributes as Attributes)['session.id'] = id);
+  const n = c.n;
+  const sid =
+    n &&
+    ((): string =>
+      (session ||= createSession(n, (id, prev) => {
+        onMetrics(id);
+        const log = lp.getLogger('otelite/session', VERSION);
+        if (prev) log.emit({ eventName: 'session.end', attributes: { 'session.id': prev } });
+        log.emit({ eventName: 'session.start', attributes: prev ? { 'session.id': id, 'session.previous_id': prev } : { 'session.id': id } });
+      }))());
   // session.id and url.full redaction on every span and log record: spans at start (before
   // any processor sees them end), records at emit
   const tag = (x: Taggable): void => {
@@ -116,7 +159,7 @@ function setup(c: ReturnType<typeof resolve>, parts: Parts): Otelite {
     resource,
     processors: [
       { onEmit: tag, forceFlush: done, shutdown: done },
-      new BatchLogRecordProcessor(new OTLPLogExporter(c.x)),
+      new BatchLogRecordProcessor(lazy(() => new OTLPLogExporter(c.x))),
     ],
   });
   lp.register();
@@ -126,47 +169,59 @@ function setup(c: ReturnType<typeof resolve>, parts: Parts): Otelite {
     sampler: typeof c.s == 'object' ? (c.s as Sampler) : samplerFromName(c.s, c.a),
     spanProcessors: [
       { onStart: tag as never, onEnd() {}, forceFlush: done, shutdown: done },
-      new BatchSpanProcessor(new OTLPTraceExporter(c.x)),
+      new BatchSpanProcessor(lazy(() => new OTLPTraceExporter(c.x))),
     ],
   });
   tp.register({ contextManager: c.c, propagator: propagatorFromNames(c.p, parts.propagator) });
 
-  const mp = parts.metrics?.(resource, c.x);
-
-  if (c.n) {
-    const log = lp.getLogger('otelite/session', VERSION);
-    // a metric stream has one resource: its session.id follows the session
-    const onMetrics = (id: string): unknown => mp && ((mp.resource.attributes as Attributes)['session.id'] = id);
-    sid = createSession(c.n, (id, prev) => {
-      onMetrics(id);
-      if (prev) log.emit({ eventName: 'session.end', attributes: { 'session.id': prev } });
-      log.emit({ eventName: 'session.start', attributes: prev ? { 'session.id': id, 'session.previous_id': prev } : { 'session.id': id } });
-    });
-    onMetrics(sid());
-  }
-
-  for (const n of ALL) {
-    const o = c.i[n];
-    const f = parts.instrumentations[n] as ((o: object) => Instrumentation) | undefined;
-    if (o && f) {
-      try {
-        const i = f({ propagateTo: c.pt, ignoreUrls: c.iu, ...o });
-        i.enable();
-        running.push(i);
-      } catch (e) {
-        report(0, 'instrumentation ' + n + ' failed', e);
+  const start = (late: boolean): void => {
+    for (const name of ALL) {
+      const o = c.i[name];
+      const f = parts.instrumentations[name] as ((o: object) => Instrumentation) | undefined;
+      if (o && f && LATE.includes(name) == late) {
+        try {
+          const i = f({ propagateTo: c.pt, ignoreUrls: c.iu, ...o });
+          i.enable();
+          running.push(i);
+        } catch (e) {
+          report(0, 'instrumentation ' + name + ' failed', e);
+        }
       }
     }
-  }
+  };
+  start(false);
+  mp = parts.metrics?.(resource, c.x);
+
+  let pending = true;
+  const rest = (): void => {
+    if (pending) {
+      pending = false;
+      stop();
+      try {
+        if (sid) onMetrics(sid());
+        start(true);
+      } catch (e) {
+        report(0, 'init failed', e);
+      }
+    }
+  };
+  const stop = onPageExit(rest);
+  if (typeof requestIdleCallback == 'function') requestIdleCallback(rest, { timeout: 1000 });
+  else setTimeout(rest);
 
   const all = (m: keyof Pipeline): Promise<void> => each([tp, lp, mp!].filter(Boolean), (p) => p[m]());
   return {
-    forceFlush: () => all('forceFlush'),
+    forceFlush() {
+      rest();
+      return all('forceFlush');
+    },
     shutdown() {
+      pending = false;
+      stop();
       for (const i of running) i.disable();
       return all('shutdown');
     },
     getTracer: (n, v) => tp.getTracer(n, v),
-    sessionId: () => sid?.(),
+    sessionId: () => (sid ? sid() : undefined),
   };
 }

@@ -43,7 +43,7 @@ const mf = new Miniflare({
 await mf.ready;
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 try {
-  const modes = ['plain', 'traced', 'gzip'];
+  const modes = ['plain', 'noexport', 'traced', 'gzip'];
   const per = Object.fromEntries(modes.map((m) => [m, []]));
   let last;
   for (let r = 0; r < rounds; r++) {
@@ -56,6 +56,7 @@ try {
   const us = Object.fromEntries(modes.map((m) => [m, median(per[m])]));
   console.log(`workerd, in-worker loop, n=${n}, ${rounds} rounds (median µs per request; Date.now() resolution 1 ms)`);
   console.log(`  plain handler           ${us.plain.toFixed(1)} µs`);
+  console.log(`  instrument(), no export ${us.noexport.toFixed(1)} µs   (+${(us.noexport - us.plain).toFixed(1)} µs: span, context, flush)`);
   console.log(`  instrument()            ${us.traced.toFixed(1)} µs   (+${(us.traced - us.plain).toFixed(1)} µs: span, context, flush, OTLP JSON)`);
   console.log(`  instrument() + gzip     ${us.gzip.toFixed(1)} µs   (+${(us.gzip - us.plain).toFixed(1)} µs)`);
   console.log(`  last gzip round: ${last.spans} spans exported, ${last.bytes} bytes`);

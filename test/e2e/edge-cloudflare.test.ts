@@ -288,9 +288,12 @@ describe('otelite/cloudflare with nodejs_compat', () => {
     const { mf } = await start([{ name: 'compat', script: traced, flags: ['nodejs_compat'] }]);
     try {
       const w = await worker(mf, 'compat');
+      // concurrent first requests share the one setup
+      const first = ['nc3', 'nc4', 'nc5', 'nc6'];
+      await Promise.all(first.map((id) => w.fetch(`${ORIGIN}/json?id=${id}`).then((r) => r.text())));
       await (await w.fetch(`${ORIGIN}/html?id=nc1`, { headers: { traceparent: `00-${T}-${S}-01` } })).text();
       await (await w.fetch(`${ORIGIN}/later?id=nc2`)).text();
-      for (const id of ['nc1', 'nc2']) {
+      for (const id of ['nc1', 'nc2', ...first]) {
         const [server] = await waitServer(`id=${id}`);
         const [client] = await rcv.waitFor(() => clientsOf(server!).length && clientsOf(server!), WAIT);
         expect(hits(id)[0]!.headers.traceparent).toBe(tpOf(client!));

@@ -15,9 +15,9 @@ export const SNIPPET_DIR = join(REPO_ROOT, 'node_modules/.cache/otelite-test/web
 let built: Promise<string> | undefined;
 
 /**
- * Builds `otelite.iife.js` (IIFE, minified, es2022, like the package build; `fflate` and the
- * web-vitals attribution build external: both are loaded on demand only, and an IIFE cannot
- * split them off) and `min/propagators/{b3,jaeger}.js`. Once per test run.
+ * Builds `otelite.iife.js` (IIFE, minified, es2022, dependencies bundled: as esbuild.config.mjs
+ * builds it) and `min/propagators/{b3,jaeger}.js`, which the snippet loads when told to use B3 or
+ * Jaeger. Once per test run.
  */
 export function buildSnippet(): Promise<string> {
   return (built ||= (async () => {
@@ -29,7 +29,6 @@ export function buildSnippet(): Promise<string> {
         entryPoints: [join(REPO_ROOT, 'src/web/snippet.ts')],
         outfile: join(SNIPPET_DIR, 'otelite.iife.js'),
         format: 'iife',
-        external: ['fflate', 'web-vitals/attribution'],
       }),
       build({
         ...common,

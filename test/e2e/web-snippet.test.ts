@@ -18,6 +18,10 @@ addEventListener('securitypolicyviolation', (e) => window.violations.push(e.viol
 const json = (r) => r.json();
 window.run = async () => {
   const api = document.body.dataset.api;
+  // values otelite must never capture
+  document.cookie = 'shop_session=cookie-secret-1234; path=/';
+  localStorage.setItem('token', 'storage-secret-5678');
+  sessionStorage.setItem('cart', 'storage-secret-9012');
   const fetched = await fetch('/api/echo?from=fetch').then(json);
   const xhr = await new Promise((resolve, reject) => {
     const x = new XMLHttpRequest();
@@ -212,6 +216,9 @@ describe('the snippet with data attributes only', () => {
     // no cookies or storage values anywhere: only otelite's own session id leaves the page
     const json = JSON.stringify(rcv.received.map((r) => r.body));
     expect(json).not.toContain('otelite.session');
+    expect(json).not.toMatch(/cookie-secret|storage-secret/);
+    // and the exports themselves carry no cookies
+    expect(rcv.received.filter((r) => r.headers.cookie)).toEqual([]);
     expect(t.problems([/e2e boom/])).toEqual([]);
   });
 

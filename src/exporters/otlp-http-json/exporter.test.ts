@@ -10,6 +10,8 @@ import type { ExportResult, ReadableSpan, SpanProcessor } from '../../trace/sdk-
 import { TracerProvider } from '../../trace/provider';
 import { createOtlpSender, retryAfterMillis } from './exporter';
 import { OTLPTraceExporter, encodeTraces } from './traces';
+import { useFflate } from './fflate';
+import { globals } from '../../lib/global';
 
 const URL_ = 'http://collector.test/v1/traces';
 
@@ -98,8 +100,21 @@ describe('OTLPTraceExporter over fetch', () => {
     expect(seen[0].raw[0]).toBe(0x7b); // '{'
   });
 
-  it('falls back to fflate where CompressionStream is missing', async () => {
+  it('sends uncompressed where CompressionStream is missing and fflate was not opted in', async () => {
     vi.stubGlobal('CompressionStream', undefined);
+    try {
+      const e = new OTLPTraceExporter({ url: URL_ });
+      expect(await sendP(e, spans(1))).toEqual({ code: 0 });
+      expect(seen[0].headers.get('content-encoding')).toBeNull();
+      expect(seen[0].raw[0]).toBe(0x7b); // '{'
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('falls back to fflate where CompressionStream is missing, after useFflate()', async () => {
+    vi.stubGlobal('CompressionStream', undefined);
+    useFflate();
     try {
       const e = new OTLPTraceExporter({ url: URL_ });
       const batch = spans(2);
@@ -108,6 +123,7 @@ describe('OTLPTraceExporter over fetch', () => {
       expect(seen[0].body).toEqual(JSON.parse(encodeTraces(batch)));
     } finally {
       vi.unstubAllGlobals();
+      delete (globals() as { z?: unknown }).z;
     }
   });
 

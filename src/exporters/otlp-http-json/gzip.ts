@@ -1,14 +1,18 @@
 import { reportOnce } from '../../lib/diag';
+import { globals } from '../../lib/global';
+
+/** A gzip implementation for runtimes without `CompressionStream` (see `fflate.ts`). */
+export type GzipFallback = (data: Uint8Array) => Uint8Array | Promise<Uint8Array>;
 
 /**
  * gzip of `data`, or `undefined` when this runtime cannot compress (the caller then sends the
  * bytes uncompressed). Never rejects.
  *
- * Uses `CompressionStream` where the runtime has it (Chromium, Firefox, Safari 16.4+, workerd,
- * Deno, Node 18+). Only where it is missing is fflate loaded, through a dynamic `import()`: a
- * bundler with code splitting puts fflate in a lazy chunk that modern runtimes never fetch.
- * (A bundle without splitting, like an IIFE, should mark `fflate` external: the import then
- * fails where it would be needed, and data goes uncompressed rather than the bundle growing.)
+ * Uses `CompressionStream` where the runtime has it (Chromium, Firefox 113+, Safari 16.4+,
+ * workerd, Deno, Node 18+). Elsewhere it uses the fallback an app installed with
+ * `useFflate()` from `otelite/exporters/otlp-http-json/fflate`: opt-in, because a dynamic
+ * `import('fflate')` here would be inlined by every bundle built without code splitting
+ * (an IIFE, most simple esbuild builds) and cost every modern page 10 KB gzip it never runs.
  *
  * Asynchronous by nature, so never usable at page exit: see the sender for what happens there.
  */
@@ -18,8 +22,10 @@ export async function gzip(data: Uint8Array): Promise<Uint8Array | undefined> {
       const s = new Blob([data as BlobPart]).stream().pipeThrough(new CompressionStream('gzip'));
       return new Uint8Array(await new Response(s).arrayBuffer());
     }
-    return (await import('fflate')).gzipSync(data);
+    const f = (globals() as { z?: GzipFallback }).z;
+    if (f) return await f(data);
+    reportOnce('otlp.gzip', 'no CompressionStream here; sending uncompressed (see useFflate)');
   } catch (e) {
-    reportOnce('otlp.gzip', 'gzip unavailable; sending uncompressed', e);
+    reportOnce('otlp.gzip', 'gzip failed; sending uncompressed', e);
   }
 }

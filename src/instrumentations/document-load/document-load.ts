@@ -7,9 +7,9 @@ import { setSpan, setSpanContext, trace } from '../../trace/api';
 import { parseTraceParent } from '../../trace/propagation/trace-context';
 import type { Context } from '../../context/types';
 import type { SpanContext } from '../../trace/types';
+import { networkTiming, outcome, urlFull } from '../lib/http';
 import type { Instrumentation, UrlMatcher } from '../lib/types';
 import { httpUrl, matches, urlRules } from '../lib/url';
-import { networkTiming, urlFull } from './net';
 
 /** Options of {@link documentLoadInstrumentation}. */
 export interface DocumentLoadOptions {
@@ -116,7 +116,7 @@ export function documentLoadInstrumentation(options: DocumentLoadOptions = {}): 
   function full(name: string): string | undefined {
     try {
       const u = httpUrl(name);
-      return u && urlFull(rules, u);
+      return u && (rules.x ? rules.x(urlFull(u)) : urlFull(u));
     } catch (e) {
       report(1, 'redactUrl failed', e);
     }
@@ -129,11 +129,9 @@ export function documentLoadInstrumentation(options: DocumentLoadOptions = {}): 
     if (r.encodedBodySize) a['http.response.body.size'] = r.encodedBodySize;
     // redirects included; the navigation's startTime is 0 (the previous page's unload)
     const s = tracer.startSpan(name, { attributes: a, startTime: performance.timeOrigin + (r.startTime || r.redirectStart || r.fetchStart) }, ctx);
-    const st = r.responseStatus;
-    // 0: a cross-origin response without CORS, or a browser without responseStatus: unknown
-    if (st) s.setAttribute('http.response.status_code', st);
-    // as HTTP client spans: 4xx and 5xx are errors typed by their code
-    if (st >= 400) s.setAttribute('error.type', '' + st).setStatus({ code: 2 });
+    // as HTTP client spans: 4xx and 5xx are errors typed by their code; 0 (a cross-origin
+    // response without CORS, or a browser without responseStatus) is unknown, not set
+    outcome(s, r.responseStatus || 0);
     s.end(networkTiming(s, r));
   }
 

@@ -65,7 +65,6 @@ export function recordVitals(v: Vitals, opts?: object, extra?: Extra): Instrumen
     }
   }
 
-
   return {
     name: 'web-vitals',
     enable() {

@@ -60,7 +60,7 @@ describe('urlRules and matches', () => {
   });
 
   it('accepts nothing', () => {
-    expect(urlRules({})).toEqual({ p: [], i: [] });
+    expect(urlRules({})).toMatchObject({ p: [], i: [] });
   });
 });
 
@@ -86,16 +86,16 @@ describe('mayPropagate', () => {
   it('allows the page origin and propagateTo, nothing else', () => {
     page('https://app.example.com/');
     const r = urlRules({ propagateTo: ['https://api.example.com', /^https:\/\/[a-z]+\.cdn\.example\//] });
-    expect(mayPropagate(r, new URL('https://app.example.com/x'))).toBe(true);
-    expect(mayPropagate(r, new URL('https://api.example.com/x'))).toBe(true);
-    expect(mayPropagate(r, new URL('https://eu.cdn.example/x'))).toBe(true);
-    expect(mayPropagate(r, new URL('http://app.example.com/x'))).toBe(false);
-    expect(mayPropagate(r, new URL('https://evil.example/x'))).toBe(false);
+    expect(mayPropagate(r, 'https://app.example.com/x')).toBe(true);
+    expect(mayPropagate(r, 'https://api.example.com/x')).toBe(true);
+    expect(mayPropagate(r, 'https://eu.cdn.example/x')).toBe(true);
+    expect(mayPropagate(r, 'http://app.example.com/x')).toBe(false);
+    expect(mayPropagate(r, 'https://evil.example/x')).toBe(false);
   });
 
   it('has no same origin without a location (edge workers) nor for an opaque one', () => {
-    expect(mayPropagate(urlRules({}), new URL('https://a.example/'))).toBe(false);
+    expect(mayPropagate(urlRules({}), 'https://a.example/')).toBe(false);
     vi.stubGlobal('location', { href: 'file:///x.html', origin: 'null' });
-    expect(mayPropagate(urlRules({}), new URL('https://a.example/'))).toBe(false);
+    expect(mayPropagate(urlRules({}), 'https://a.example/')).toBe(false);
   });
 });

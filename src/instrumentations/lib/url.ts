@@ -11,7 +11,9 @@ const G = globalThis as { document?: { baseURI?: string }; location?: { href?: s
  */
 export function httpUrl(x: unknown): URL | undefined {
   try {
-    const u = new URL(x as string, G.document?.baseURI || G.location?.href);
+    const s = '' + (x as string);
+    // an absolute URL needs no base, and parsing one costs as much as the URL (hot path)
+    const u = new URL(s, /^https?:\/\//i.test(s) ? undefined : G.document?.baseURI || G.location?.href);
     if (/^https?:$/.test(u.protocol)) return u;
   } catch {
     // not a URL: the runtime rejects the request itself
@@ -27,6 +29,14 @@ export interface UrlRules {
   i: UrlMatcher[];
   /** redactUrl */
   x?: (url: string) => string;
+  /**
+   * The page's (or worker's) origin and a slash, read once: a document's origin never changes,
+   * and Location's getters run security checks on every access, a cost the hot path would pay
+   * per request.
+   */
+  o: string;
+  /** whether the runtime reports resource timing (browsers, Node; not Deno nor workerd) */
+  t?: boolean;
 }
 
 /**
@@ -39,7 +49,7 @@ const list = (key: string, v: unknown): UrlMatcher[] =>
     const u = typeof m == 'string' && httpUrl(m);
     if (m instanceof RegExp) return [m];
     if (u) return [u.href.replace(/\/$/, '')];
-    warnConfig(key, m, 'nothing (entry skipped)');
+    warnConfig(key, m, 'nothing');
     return [];
   });
 
@@ -48,6 +58,8 @@ export const urlRules = (o: HttpInstrumentationOptions): UrlRules => ({
   p: list('propagateTo', o.propagateTo),
   i: list('ignoreUrls', o.ignoreUrls),
   x: o.redactUrl,
+  o: G.location?.origin + '/',
+  t: globalThis.PerformanceObserver?.supportedEntryTypes?.includes('resource'),
 });
 
 /**
@@ -58,5 +70,8 @@ export const urlRules = (o: HttpInstrumentationOptions): UrlRules => ({
 export const matches = (ms: UrlMatcher[], href: string): boolean =>
   ms.some((m) => (typeof m == 'string' ? href.startsWith(m) && '/?#'.includes(href[m.length] || '/') : href.search(m) >= 0));
 
-/** Whether `u` may receive trace headers: same-origin (an http(s) URL is never of an opaque origin), or allowed by `propagateTo`. */
-export const mayPropagate = (r: UrlRules, u: URL): boolean => u.origin == G.location?.origin || matches(r.p, u.href);
+/**
+ * Whether `href` (an absolute http(s) URL, so never of an opaque origin) may receive trace
+ * headers: same-origin, or allowed by `propagateTo`.
+ */
+export const mayPropagate = (r: UrlRules, href: string): boolean => href.startsWith(r.o) || matches(r.p, href);

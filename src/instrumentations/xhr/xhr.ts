@@ -48,6 +48,9 @@ export function xhrInstrumentation(options: HttpInstrumentationOptions = {}): In
   let proto: Methods;
   let on = false;
   let placed = false;
+  // setRequestHeader appends: so only when the caller set no traceparent, and through the
+  // original, which does not note it as the caller's
+  const setter = { set: (x: XMLHttpRequest, k: string, v: string) => orig.setRequestHeader.call(x, k, v) };
 
   /** Ends the request's span, if it has one in flight. */
   function end(x: XMLHttpRequest, s: State, error?: string): void {
@@ -56,7 +59,7 @@ export function xhrInstrumentation(options: HttpInstrumentationOptions = {}): In
       s.t = undefined;
       const status = x.status;
       // status 0 without an event: a failure we saw no event of
-      done(t, status, error || s.e || (!status && '_OTHER'), 0, x.responseURL);
+      done(t, status, error || s.e || (!status && '_OTHER'));
     }
   }
 
@@ -92,9 +95,7 @@ export function xhrInstrumentation(options: HttpInstrumentationOptions = {}): In
         // changed since is too rare to be worth the bytes)
         const t = on && s && !s.t && this.readyState == 1 && start(rules, tracer, 'xmlhttprequest', s.m, s.u);
         if (t) {
-          // setRequestHeader appends: so only when the caller set no traceparent, and through
-          // the original, which does not note it as the caller's
-          if (!s.p && t.p) inject(t, this, { set: (x, k, v) => orig.setRequestHeader.call(x, k, v) });
+          if (!s.p && t.p) inject(t, this, setter);
           s.e = undefined;
           // capture phase: runs before the page's own listeners, whatever they do to the event
           for (const type of ['abort', 'error', 'timeout', 'loadend']) this.addEventListener(type, onEvent, true);

@@ -118,7 +118,9 @@ export function createRelay<E>(
           (typeof o == 'function' ? o(origin) : o ? o.includes(origin) : origin == url.origin))
       ) {
         // the origin echoed, with credentials allowed: beacons of a non-safelisted type send them
-        cors = origin ? { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'Origin' } : {};
+        cors = origin
+          ? { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'Origin' }
+          : {};
       }
       const m = PATH.exec(url.pathname);
       const signal = m && c.signals.includes(m[1] as 'traces') ? m[1] : undefined;
@@ -181,7 +183,8 @@ export function createRelay<E>(
 
       // forward: what came gzip goes on as it came; the rest is compressed here
       const zip = c.compression == 'gzip';
-      const sent = zip && !gz ? await new Response(stream(json, new CompressionStream('gzip'))).arrayBuffer() : zip ? raw : json;
+      const sent =
+        zip && !gz ? await new Response(stream(json, new CompressionStream('gzip'))).arrayBuffer() : zip ? raw : json;
       const headers: Record<string, string> = { ...c.headers, 'content-type': 'application/json' };
       if (zip) headers['content-encoding'] = 'gzip';
       let r: Response;
@@ -197,7 +200,7 @@ export function createRelay<E>(
         );
       } catch (e) {
         const timeout = (e as Error)?.name == 'TimeoutError';
-        return answer(timeout ? 504 : 502, timeout ? 'the collector did not answer in time' : 'the collector is unreachable');
+        return timeout ? answer(504, 'the collector did not answer in time') : answer(502, 'the collector is unreachable');
       }
       // the collector's answer as it gave it: status, partialSuccess body, Retry-After
       const rh: Record<string, string> = { 'content-type': r.headers.get('content-type') || 'application/json' };

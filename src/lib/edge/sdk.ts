@@ -49,6 +49,9 @@ export interface EdgeSdk {
  */
 const WAIT = 10_000;
 
+/** After this long a flush in flight is presumed dead (the runtime cancelled its invocation). */
+const STALE = 30_000;
+
 /**
  * A request's scope: the spans started inside it (in its context) that have not ended. When
  * the handler is done and none is open, the request's spans are complete and get flushed.
@@ -146,7 +149,12 @@ const samplerOf = (s: EdgeConfig['sampler'], arg: number | undefined): Sampler =
   if (!m) warnConfig('sampler', n, 'parentbased_always_on');
   let r = arg ?? 1;
   if (m && m[2] == 'traceidratio' && !(r >= 0 && r <= 1)) warnConfig('samplerArg', arg, (r = 1));
-  const root = !m || m[2] == 'always_on' ? new AlwaysOnSampler() : m[2] == 'always_off' ? new AlwaysOffSampler() : new TraceIdRatioBasedSampler(r);
+  const root =
+    !m || m[2] == 'always_on'
+      ? new AlwaysOnSampler()
+      : m[2] == 'always_off'
+        ? new AlwaysOffSampler()
+        : new TraceIdRatioBasedSampler(r);
   return !m || m[1] ? new ParentBasedSampler({ root }) : root;
 };
 
@@ -196,16 +204,32 @@ export async function createEdgeSdk(
     spanProcessors: [bsp, scopes],
   });
   // Without AsyncLocalStorage the stack manager at least keeps the synchronous part right.
-  provider.register({ contextManager: a ? new AsyncContextManager() : undefined, propagator: propagatorOf(c.propagators) });
+  provider.register({
+    contextManager: a ? new AsyncContextManager() : undefined,
+    propagator: propagatorOf(c.propagators),
+  });
   if (a && c.instrumentations?.fetch !== false) {
-    fetchInstrumentation({ propagateTo: /^/, ignoreUrls: c.ignoreUrls, ...(c.propagateTo && { propagateTo: c.propagateTo }), ...fetchOptions }).enable();
+    // a server continues its trace to every URL unless told otherwise (/^/ matches all)
+    fetchInstrumentation({
+      propagateTo: c.propagateTo || /^/,
+      ignoreUrls: c.ignoreUrls,
+      ...fetchOptions,
+    }).enable();
   }
   let run: Promise<void> | undefined;
   let next: Promise<void> | undefined;
-  const f = (): Promise<void> =>
-    run
-      ? (next ||= run.then(() => ((next = undefined), f())))
-      : (run = provider.forceFlush().finally(() => (run = undefined)));
+  let since = 0;
+  const f = (): Promise<void> => {
+    // A flush that outlived its invocation (workerd cancels waitUntil work 30 s after the
+    // response) never settles: later requests must not queue behind it forever.
+    if (run && Date.now() - since > STALE) run = next = undefined;
+    if (run) return (next ||= run.then(() => ((next = undefined), f())));
+    since = Date.now();
+    const p: Promise<void> = provider.forceFlush().finally(() => {
+      if (run === p) run = undefined;
+    });
+    return (run = p);
+  };
   return {
     t: provider.getTracer(name, VERSION),
     f,

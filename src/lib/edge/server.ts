@@ -94,7 +94,7 @@ function end<T>(
  * @param client - `client.address` (Cloudflare's `cf-connecting-ip`, Deno's remote address)
  * @param parent - a context to use instead of the request's headers (Deno's own telemetry)
  */
-export async function serveRequest(
+export function serveRequest(
   sdk: EdgeSdk,
   req: Request,
   keep: Keep,
@@ -106,13 +106,14 @@ export async function serveRequest(
   let span: Span;
   try {
     const o = sdk.o;
+    const h = req.headers;
     const u = new URL(req.url);
     const m = req.method;
     const known = KNOWN.test(m);
     let route: string | undefined;
     let links: Link[] | undefined;
     if (!parent) {
-      parent = propagation.extract(ROOT_CONTEXT, req.headers, HEADERS);
+      parent = propagation.extract(ROOT_CONTEXT, h, HEADERS);
       let accept = o.a;
       try {
         if (typeof accept == 'function') accept = accept(req);
@@ -142,17 +143,16 @@ export async function serveRequest(
     };
     if (!known) a['http.request.method_original'] = m;
     if (o.q && u.search) a['url.query'] = u.search.replace(SECRETS, '$1REDACTED').slice(1);
-    const ua = req.headers.get('user-agent');
+    const ua = h.get('user-agent');
     if (ua) a['user_agent.original'] = ua;
     if (client) a['client.address'] = client;
     if (route) a['http.route'] = route;
     span = sdk.t.startSpan((known ? m : 'HTTP') + (route ? ' ' + route : ''), { kind: 1, attributes: a, links }, parent);
   } catch (e) {
     report(0, 'request not traced', e);
-    return call();
+    return Promise.resolve().then(call);
   }
-  const res = await within(sdk, span, parent, keep, call, onResponse);
-  return serverTiming(res, span, sdk.o.t);
+  return within(sdk, span, parent, keep, call, onResponse).then((res) => serverTiming(res, span, sdk.o.t));
 }
 
 /** Records the response: its status, and status Error for 5xx (4xx is the client's error on a server). */

@@ -59,7 +59,6 @@ export const createBaggage = (entries: Record<string, BaggageEntry> = {}): Bagga
  */
 const MEMBER =
   /^[ \t]*([!#-'*+.\dA-Z^-z|~-]+)[ \t]*=[ \t]*([!#-+\--:<-[\]-~]*)[ \t]*((?:;[ \t]*[!#-'*+.\dA-Z^-z|~-]+(?:[ \t]*=[ \t]*[!#-+\--:<-[\]-~]*)?[ \t]*)*)$/;
-const TOKEN = /^[!#-'*+.\dA-Z^-z|~-]+$/;
 
 /**
  * Percent-decodes `s`. Each run of `%XX` is decoded as UTF-8 with U+FFFD for bad sequences, as
@@ -93,17 +92,17 @@ export class W3CBaggagePropagator implements TextMapPropagator {
     for (const [k, e] of b.getAllEntries()) {
       let s: string;
       try {
-        // encodeURIComponent leaves only token characters but ( ), and throws on lone surrogates
-        s = encodeURIComponent(k);
-        if (!TOKEN.test(s)) continue;
-        s += '=' + encodeURIComponent(e.value);
+        // encodeURIComponent leaves only token characters but ( ) in a key (such a member
+        // fails the grammar and is left out), and throws on lone surrogates
+        s = encodeURIComponent(k) + '=' + encodeURIComponent(e.value);
       } catch {
         continue;
       }
       // metadata is user text: sent only when it is valid property syntax, so it cannot break
       // the member (a "," in it) or the header (non-ASCII)
       const meta = e.metadata?.toString();
-      if (meta && MEMBER.test('k=;' + meta)) s += ';' + meta;
+      if (!MEMBER.test(s)) continue;
+      if (meta && MEMBER.test(s + ';' + meta)) s += ';' + meta;
       // never a partial member: one that does not fit is left out, later smaller ones still go
       s = out ? out + ',' + s : s;
       if (s.length <= MAX_BYTES) {
