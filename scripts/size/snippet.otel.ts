@@ -19,7 +19,7 @@ const url = 'https://collector.example.com';
 new WebTracerProvider({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: url + '/v1/traces' }))] }).register();
 const mp = new MeterProvider({ readers: [new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url: url + '/v1/metrics' }) })] });
 metrics.setGlobalMeterProvider(mp);
-logs.setGlobalLoggerProvider(new LoggerProvider({ processors: [new BatchLogRecordProcessor(new OTLPLogExporter({ url: url + '/v1/logs' }))] }));
+logs.setGlobalLoggerProvider(new LoggerProvider({ processors: [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter({ url: url + '/v1/logs' }) })] }));
 registerInstrumentations({
   instrumentations: [new FetchInstrumentation(), new XMLHttpRequestInstrumentation(), new DocumentLoadInstrumentation()],
 });

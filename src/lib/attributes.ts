@@ -8,16 +8,10 @@ const primitive = (t: string): boolean => t == 'string' || t == 'number' || t ==
  * non-null members all share one of those types (the spec's homogeneity rule).
  */
 export function isAttributeValue(v: unknown): v is AttributeValue {
-  if (!Array.isArray(v)) return v != null && primitive(typeof v);
-  let type: string | undefined;
-  for (const x of v) {
-    if (x != null) {
-      const t = typeof x;
-      if (!primitive(t) || (type && t != type)) return false;
-      type = t;
-    }
-  }
-  return true;
+  let t: string | undefined;
+  return Array.isArray(v)
+    ? v.every((x) => x == null || (t ||= typeof x) == typeof x) && (!t || primitive(t))
+    : v != null && primitive(typeof v);
 }
 
 /**

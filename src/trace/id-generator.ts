@@ -9,8 +9,8 @@ export interface IdGenerator {
 const POOL = 16384;
 const ZERO = '0000000000000000';
 let pos = POOL;
-/** Character codes of the hex digits. */
-let C: number[] | undefined;
+/** The two hex digits of each byte. */
+let H: string[] | undefined;
 
 /** The current pool of random bytes: replaced when used up, never refilled (see {@link reserve}). */
 let pool: Uint8Array;
@@ -41,19 +41,15 @@ export function reserve(n: number): Uint8Array {
 }
 
 /**
- * 16 hex characters from 8 bytes of `p` at `i`, in one String.fromCharCode call: one flat string,
- * measured ~2x faster in V8 than joining 2-character pieces (which also leaves a rope that must
- * be flattened later).
+ * 16 hex characters from 8 bytes of `p` at `i`. Ids of SDK spans are written out when first read
+ * (mostly by the exporter, see `RecordingSpan.spanContext`), off the app's code path, so this is
+ * the small form: one String.fromCharCode call per id measured ~2x faster, at ~100 bytes more.
  */
 function hex8(p: Uint8Array, i: number): string {
-  const c = (C ||= Array.from('0123456789abcdef', (x) => x.charCodeAt(0)));
-  // prettier-ignore
-  return String.fromCharCode(
-    c[p[i] >> 4], c[p[i] & 15], c[p[i + 1] >> 4], c[p[i + 1] & 15],
-    c[p[i + 2] >> 4], c[p[i + 2] & 15], c[p[i + 3] >> 4], c[p[i + 3] & 15],
-    c[p[i + 4] >> 4], c[p[i + 4] & 15], c[p[i + 5] >> 4], c[p[i + 5] & 15],
-    c[p[i + 6] >> 4], c[p[i + 6] & 15], c[p[i + 7] >> 4], c[p[i + 7] & 15],
-  );
+  const h = (H ||= Array.from({ length: 256 }, (_, b) => (b + 256).toString(16).slice(1)));
+  let s = '';
+  for (const end = i + 8; i < end; i++) s += h[p[i]];
+  return s;
 }
 
 /**

@@ -9,7 +9,7 @@ import { CompositePropagator } from './propagation/composite';
 import { W3CTraceContextPropagator } from './propagation/trace-context';
 import type { TextMapPropagator } from './propagation/types';
 import { defaultResource, type Resource } from './resource';
-import { AlwaysOnSampler, ParentBasedSampler, type Sampler } from './sampler';
+import { parentBasedAlwaysOn, type Sampler } from './sampler';
 import type { SpanLimits, SpanProcessor } from './sdk-types';
 import type { ResolvedLimits } from './span';
 import { SdkTracer } from './tracer';
@@ -73,7 +73,7 @@ export class TracerProvider implements ApiTracerProvider {
       ea: limit('attributePerEventCountLimit'),
       la: limit('attributePerLinkCountLimit'),
     };
-    this.s = config.sampler || new ParentBasedSampler({ root: new AlwaysOnSampler() });
+    this.s = config.sampler || parentBasedAlwaysOn;
     this.ids = config.idGenerator || new RandomIdGenerator();
   }
 
@@ -100,7 +100,7 @@ export class TracerProvider implements ApiTracerProvider {
     const m = config.contextManager;
     const p = config.propagator;
     const install = (key: keyof Globals, value: unknown, what: string): unknown =>
-      setGlobal(key, value) || report(1, what + ' registered already; kept it');
+      setGlobal(key, value) || report(1, what + ' already registered; kept it');
     install('t', this, 'a tracer provider');
     if (m !== null) install('c', (m || new StackContextManager()).enable(), 'a context manager');
     if (p !== null) {

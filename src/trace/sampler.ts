@@ -38,8 +38,10 @@ export interface Sampler {
 }
 
 // Shared results: deciding must not allocate on the hot path. Only the tracer reads them.
-const ON: SamplingResult = { decision: 2 };
-const OFF: SamplingResult = { decision: 0 };
+/** @internal */
+export const ON: SamplingResult = { decision: 2 };
+/** @internal */
+export const OFF: SamplingResult = { decision: 0 };
 
 /** Samples every span. */
 export class AlwaysOnSampler implements Sampler {
@@ -91,6 +93,21 @@ export class TraceIdRatioBasedSampler implements Sampler {
     return `TraceIdRatioBased{${this.ratio}}`;
   }
 }
+
+/**
+ * The default sampler of `TracerProvider`: what `new ParentBasedSampler({ root: new
+ * AlwaysOnSampler() })` decides (a root is sampled, a child follows its parent's sampled flag),
+ * in the few bytes that takes, so that the sampler classes stay out of bundles that do not use
+ * them. It does not read the trace id (`r`).
+ */
+export const parentBasedAlwaysOn = {
+  r: true,
+  shouldSample(ctx: Context): SamplingResult {
+    const ps = parentOf(ctx);
+    return !ps || contextOf(ps).traceFlags & 1 ? ON : OFF;
+  },
+  toString: (): string => 'ParentBased{root=AlwaysOnSampler}',
+} as Sampler;
 
 /** The delegates of a {@link ParentBasedSampler}. */
 export interface ParentBasedSamplerConfig {

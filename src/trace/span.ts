@@ -5,8 +5,8 @@ import { now, toMillis } from '../lib/time';
 import type { Attributes, AttributeValue, InstrumentationScope, TimeInput } from '../lib/types';
 import { getSpan } from './api';
 import type { Resource } from './resource';
-import type { ReadableSpan, SpanProcessor, TimedEvent } from './sdk-types';
 import { hexId } from './id-generator';
+import type { ReadableSpan, SpanProcessor, TimedEvent } from './sdk-types';
 import { isSpanContextValid } from './span-context';
 import type { Exception, Link, Span, SpanContext, SpanKind, SpanStatus } from './types';
 
@@ -67,8 +67,8 @@ const time = (s: TracerState, t: TimeInput | undefined): number => (t === undefi
 
 /**
  * The span in `ctx` when its span context is valid. A span made by this SDK's tracer is valid by
- * construction (an {@link IdGenerator} must return valid ids), so only others (remote parents,
- * spans of other SDKs) pay for the check: it was a third of the cost of a nested span.
+ * construction (an `IdGenerator` must return valid ids), so only others (remote parents, spans of
+ * other SDKs) pay for the regex check, which was a third of the cost of a nested span.
  */
 export const parentOf = (ctx: Context): Span | undefined => {
   const s = getSpan(ctx);
@@ -286,7 +286,7 @@ export class RecordingSpan implements Span, ReadableSpan {
    * semantic conventions ask for the dynamic type of the exception, which `name` is in
    * JavaScript. otel-js prefers `code`, which turns a DOMException's `AbortError` into `20`.
    */
-  recordException(exception: Exception, time?: TimeInput): void {
+  recordException(exception: Exception, at?: TimeInput): void {
     const e = typeof exception == 'string' ? { message: exception } : exception || {};
     // undefined values are skipped by the attribute rules, so absent fields simply vanish
     this.addEvent(
@@ -296,7 +296,7 @@ export class RecordingSpan implements Span, ReadableSpan {
         'exception.message': str(e.message),
         'exception.stacktrace': str(e.stack),
       },
-      time,
+      at,
     );
   }
 

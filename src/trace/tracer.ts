@@ -6,13 +6,13 @@ import type { Attributes } from '../lib/types';
 import { deleteSpan, startActiveSpan } from './api';
 import { at, hexId, RandomIdGenerator, reserve, type IdGenerator } from './id-generator';
 import { NonRecordingSpan } from './non-recording-span';
-import type { Sampler } from './sampler';
+import { OFF, ON, parentBasedAlwaysOn, type Sampler } from './sampler';
 import { contextOf, parentOf, RecordingSpan, writeIds, type TracerState } from './span';
 import type { Link, Span, SpanContext, SpanOptions, Tracer } from './types';
 
-// Shared empty inputs for spans started without options: the sampler reads them, nothing writes.
-const NO_OPTIONS: SpanOptions = {};
-const NO_ATTRIBUTES: Attributes = {};
+// Shared empty inputs for spans started without options (as options and as attributes) or
+// links: the sampler reads them, nothing writes.
+const NONE: SpanOptions & Attributes = {};
 const NO_LINKS: Link[] = [];
 
 /** The SDK's tracer. Get one from `TracerProvider.getTracer`. */
@@ -39,7 +39,7 @@ export class SdkTracer implements Tracer {
   /** {@inheritDoc Tracer.startSpan} */
   startSpan(name: string, options?: SpanOptions, ctx?: Context): Span {
     try {
-      const o = options || NO_OPTIONS;
+      const o = options || NONE;
       const s = this.s;
       ctx ||= context.active();
       if (isTracingSuppressed(ctx)) return new NonRecordingSpan();
@@ -58,7 +58,13 @@ export class SdkTracer implements Tracer {
         traceId = ps ? ps.spanContext().traceId : y ? hexId(y, z + 8, 16) : this.i.generateTraceId();
       }
       const kind = o.kind || 0;
-      const res = s.shouldSample(ctx, traceId, name, kind, o.attributes || NO_ATTRIBUTES, o.links || NO_LINKS);
+      // the default sampler decides from the parent found above
+      const res =
+        s == parentBasedAlwaysOn
+          ? !parent || parent.traceFlags & 1
+            ? ON
+            : OFF
+          : s.shouldSample(ctx, traceId, name, kind, o.attributes || NONE, o.links || NO_LINKS);
       const sc: SpanContext = {
         traceId,
         spanId: y ? '' : this.i.generateSpanId(),

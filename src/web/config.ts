@@ -1,3 +1,4 @@
+import { redactUrl, SECRET_PARAMS, secretQuery } from '../lib/redact';
 import { warnConfig } from '../lib/diag';
 import { isAttributeValue } from '../lib/attributes';
 import type { Attributes } from '../lib/types';
@@ -182,8 +183,6 @@ export function matchers(key: string, v: unknown): UrlMatcher[] {
   return out;
 }
 
-/** Semantic conventions: query values redacted in `url.full` by default (signed-URL secrets). */
-const SECRET_PARAMS = 'AWSAccessKeyId,Signature,sig,X-Goog-Signature';
 
 /**
  * The `url.full` redaction: credentials become `REDACTED:REDACTED` and the values of the listed
@@ -192,9 +191,9 @@ const SECRET_PARAMS = 'AWSAccessKeyId,Signature,sig,X-Goog-Signature';
  * record nothing.
  */
 export function redactor(params: string[], hook?: (url: string) => string): (url: string) => string {
-  const q = new RegExp('([?&](?:' + params.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|') + ')=)[^&#]*', 'g');
+  const q = secretQuery(params);
   return (url) => {
-    url = url.replace(/^([a-z][\w+.-]*:\/\/)[^/?#]*@/i, '$1REDACTED:REDACTED@').replace(q, '$1REDACTED');
+    url = redactUrl(url, q);
     if (!hook) return url;
     try {
       const r = hook(url);
@@ -274,7 +273,7 @@ export function resolve(c: WebConfig): Resolved {
     i,
     n,
     u: redactor(
-      [...list(SECRET_PARAMS), ...list(c.redactQueryParams)],
+      [...SECRET_PARAMS, ...list(c.redactQueryParams)],
       get<(u: string) => string>('redactUrl', (v) => typeof v == 'function'),
     ),
     c: cm,

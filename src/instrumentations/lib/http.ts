@@ -1,3 +1,4 @@
+import { redactUrl } from '../../lib/redact';
 import { context } from '../../context/api';
 import type { Context } from '../../context/types';
 import { report } from '../../lib/diag';
@@ -25,8 +26,6 @@ import { httpUrl, matches, mayPropagate, type UrlRules } from './url';
  * CONNECT, PATCH and TRACE, the methods the conventions know (case-sensitive).
  */
 const NORMALIZED = /^(DELETE|GET|HEAD|OPTIONS|POST|PUT)$/i;
-/** Query values the conventions say to redact by default (signed-URL secrets). */
-const SECRETS = /([?&](AWSAccessKeyId|Signature|sig|X-Goog-Signature)=)[^&#]*/g;
 
 /**
  * How long an answered request waits for its resource timing entry (ms). The browser adds the
@@ -139,11 +138,7 @@ export const inject = <C>(w: Timed, carrier: C, setter: TextMapSetter<C>): void 
  * `u` as `url.full`: credentials and signed-URL secrets redacted, as the conventions advise.
  * Cheap string checks first: most URLs need neither replacement (hot path).
  */
-export function urlFull(u: URL | string): string {
-  let h = '' + u;
-  if (h.includes('@')) h = h.replace(/^(https?:\/\/)[^/]*@/, '$1REDACTED:REDACTED@');
-  return h.includes('?') ? h.replace(SECRETS, '$1REDACTED') : h;
-}
+export const urlFull = (u: URL | string): string => redactUrl('' + u);
 
 /**
  * Records how a request ended: the response status (0: none was received) and, for a failure,

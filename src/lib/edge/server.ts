@@ -5,6 +5,7 @@
  * `Server-Timing` header that lets the page's document-load span join the trace.
  * @packageDocumentation
  */
+import { redactUrl } from '../redact';
 import { context } from '../../context/api';
 import { ROOT_CONTEXT } from '../../context/context';
 import type { Context } from '../../context/types';
@@ -27,7 +28,6 @@ const HEADERS: TextMapGetter<Headers> = {
 /** The methods the HTTP conventions know; others are reported as `_OTHER`. */
 const KNOWN = /^(CONNECT|DELETE|GET|HEAD|OPTIONS|PATCH|POST|PUT|TRACE)$/;
 /** Query values the conventions say to redact by default (signed-URL secrets). */
-const SECRETS = /([?&](?:AWSAccessKeyId|Signature|sig|X-Goog-Signature)=)[^&#]*/g;
 
 /** How the adapter keeps the runtime alive for a promise, and lets a timer not hold a process. */
 export interface Keep {
@@ -142,7 +142,7 @@ export function serveRequest(
       'server.port': +u.port || (u.protocol == 'https:' ? 443 : 80),
     };
     if (!known) a['http.request.method_original'] = m;
-    if (o.q && u.search) a['url.query'] = u.search.replace(SECRETS, '$1REDACTED').slice(1);
+    if (o.q && u.search) a['url.query'] = redactUrl(u.search).slice(1);
     const ua = h.get('user-agent');
     if (ua) a['user_agent.original'] = ua;
     if (client) a['client.address'] = client;

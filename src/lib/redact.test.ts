@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { redactUrl, secretQuery } from './redact';
+
+describe('redactUrl', () => {
+  it('redacts credentials and the conventions\' signed-URL parameters', () => {
+    expect(redactUrl('https://u:p@x.com/a?sig=1&b=2&Signature=3#f')).toBe(
+      'https://REDACTED:REDACTED@x.com/a?sig=REDACTED&b=2&Signature=REDACTED#f',
+    );
+    expect(redactUrl('https://x.com/a@b?q=1')).toBe('https://x.com/a@b?q=1'); // an @ in the path is no credential
+  });
+
+  it('works on a bare query and leaves plain URLs alone', () => {
+    expect(redactUrl('?AWSAccessKeyId=k&x=1')).toBe('?AWSAccessKeyId=REDACTED&x=1');
+    expect(redactUrl('https://x.com/')).toBe('https://x.com/');
+  });
+
+  it('takes more parameters, escaped', () => {
+    const q = secretQuery(['token', 'a.b']);
+    expect(redactUrl('https://x.com/?token=t&axb=1&a.b=2', q)).toBe('https://x.com/?token=REDACTED&axb=1&a.b=REDACTED');
+  });
+});

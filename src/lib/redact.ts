@@ -1,0 +1,26 @@
+/**
+ * URL redaction as the HTTP semantic conventions advise for `url.full` / `url.query`:
+ * credentials in the authority become `REDACTED:REDACTED`, and the values of query parameters
+ * that carry signed-URL secrets become `REDACTED`. One implementation for the instrumentations,
+ * the edge adapters and the web distro.
+ */
+
+/** The conventions' default list of query parameters whose values are secrets. */
+export const SECRET_PARAMS = ['AWSAccessKeyId', 'Signature', 'sig', 'X-Goog-Signature'];
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A pattern for `[?&]name=value` of the given parameters (the default list when none). */
+export const secretQuery = (params: readonly string[] = SECRET_PARAMS): RegExp =>
+  new RegExp('([?&](?:' + params.map(escape).join('|') + ')=)[^&#]*', 'g');
+
+let defaults: RegExp | undefined;
+
+/**
+ * `url` redacted; `q` from {@link secretQuery} (the default list when absent). Also works on a
+ * bare query (`?a=1&sig=x`). Cheap string checks first: most URLs need neither replacement.
+ */
+export function redactUrl(url: string, q: RegExp = (defaults ||= secretQuery())): string {
+  if (url.includes('@')) url = url.replace(/^([a-z][\w+.-]*:\/\/)[^/?#]*@/i, '$1REDACTED:REDACTED@');
+  return url.includes('?') ? url.replace(q, '$1REDACTED') : url;
+}
