@@ -7,17 +7,15 @@ import type { TimeInput } from './types';
  * around, unlike otel-js's [seconds, nanos] tuples.
  */
 
-/** The `performance` object last seen, and its time origin (re-read only if it is replaced). */
-let P: Performance | undefined;
-let O = 0;
-
 /**
- * `performance.timeOrigin`: a getter that costs as much as `performance.now()` itself on Node,
- * so it is read once per `performance` object (tests and polyfills may swap the object).
+ * A clock for a long-lived owner (a tracer): {@link now}, bound to the `performance` object of
+ * the moment. Looking the global `performance` up costs as much as a quarter of a span on Node,
+ * where it is a getter (and `timeOrigin` another), and it never changes in practice.
  */
-const origin = (): number => {
+export const clock = (): (() => number) => {
   const p = performance;
-  return p === P ? O : ((P = p), (O = p.timeOrigin));
+  const o = p.timeOrigin;
+  return o ? () => o + p.now() : () => Date.now();
 };
 
 /**
@@ -25,21 +23,7 @@ const origin = (): number => {
  * workerd reports `performance.timeOrigin` as 0 and integer `performance.now()`: Date.now()
  * is then as good as it gets.
  */
-export const now = (): number => {
-  const o = origin();
-  return o ? o + P!.now() : Date.now();
-};
-
-/**
- * A clock for a long-lived owner (a tracer): {@link now}, bound to the `performance` object of
- * the moment. Looking the global `performance` up costs as much as a quarter of a span on Node,
- * where it is a getter, and it never changes in practice.
- */
-export const clock = (): (() => number) => {
-  const p = performance;
-  const o = p.timeOrigin;
-  return o ? () => o + p.now() : () => Date.now();
-};
+export const now = (): number => clock()();
 
 /**
  * Converts any {@link TimeInput} to epoch milliseconds. A number below 1e12 (2001-09-09 as epoch
@@ -49,7 +33,7 @@ export const clock = (): (() => number) => {
  * event's timestamp in a long-running worker) as offsets.
  */
 export const toMillis = (t: TimeInput): number =>
-  typeof t == 'number' ? (t < 1e12 ? origin() + t : t) : t instanceof Date ? t.getTime() : t[0] * 1e3 + t[1] / 1e6;
+  typeof t == 'number' ? (t < 1e12 ? performance.timeOrigin + t : t) : t instanceof Date ? t.getTime() : t[0] * 1e3 + t[1] / 1e6;
 
 /** Epoch milliseconds as OTLP's decimal-string nanoseconds, exact to the microsecond. */
 export const toNanoString = (ms: number): string => (ms > 0 ? Math.round(ms * 1e3) + '000' : '0');

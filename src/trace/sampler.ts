@@ -38,10 +38,8 @@ export interface Sampler {
 }
 
 // Shared results: deciding must not allocate on the hot path. Only the tracer reads them.
-/** @internal */
-export const ON: SamplingResult = { decision: 2 };
-/** @internal */
-export const OFF: SamplingResult = { decision: 0 };
+const ON: SamplingResult = { decision: 2 };
+const OFF: SamplingResult = { decision: 0 };
 
 /** Samples every span. */
 export class AlwaysOnSampler implements Sampler {

@@ -6,7 +6,7 @@ import type { Attributes } from '../lib/types';
 import { deleteSpan, startActiveSpan } from './api';
 import { at, hexId, RandomIdGenerator, reserve, type IdGenerator } from './id-generator';
 import { NonRecordingSpan } from './non-recording-span';
-import { OFF, ON, parentBasedAlwaysOn, type Sampler } from './sampler';
+import type { Sampler } from './sampler';
 import { contextOf, parentOf, RecordingSpan, writeIds, type TracerState } from './span';
 import type { Link, Span, SpanContext, SpanOptions, Tracer } from './types';
 
@@ -58,13 +58,7 @@ export class SdkTracer implements Tracer {
         traceId = ps ? ps.spanContext().traceId : y ? hexId(y, z + 8, 16) : this.i.generateTraceId();
       }
       const kind = o.kind || 0;
-      // the default sampler decides from the parent found above
-      const res =
-        s == parentBasedAlwaysOn
-          ? !parent || parent.traceFlags & 1
-            ? ON
-            : OFF
-          : s.shouldSample(ctx, traceId, name, kind, o.attributes || NONE, o.links || NO_LINKS);
+      const res = s.shouldSample(ctx, traceId, name, kind, o.attributes || NONE, o.links || NO_LINKS);
       const sc: SpanContext = {
         traceId,
         spanId: y ? '' : this.i.generateSpanId(),
