@@ -42,7 +42,7 @@ let Bag: (new () => Attributes) | undefined;
 export const attributesBag = (): Attributes => {
   if (!Bag) {
     Bag = function () {} as unknown as new () => Attributes;
-    Bag.prototype = Object.create(null);
+    Bag.prototype = { __proto__: null };
   }
   return new Bag();
 };

@@ -23,7 +23,11 @@ export const clock = (): (() => number) => {
  * workerd reports `performance.timeOrigin` as 0 and integer `performance.now()`: Date.now()
  * is then as good as it gets.
  */
-export const now = (): number => clock()();
+export const now = (): number => {
+  const p = performance;
+  const o = p.timeOrigin;
+  return o ? o + p.now() : Date.now();
+};
 
 /**
  * Converts any {@link TimeInput} to epoch milliseconds. A number below 1e12 (2001-09-09 as epoch

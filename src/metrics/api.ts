@@ -20,6 +20,21 @@ import type {
  */
 type Waiting = Globals & { mq?: Array<(p: MeterProvider) => void> };
 
+/**
+ * The kinds of instrument, as in the `create…` method names of a meter (the SDK's instrument
+ * type is the SNAKE_CASE form); the SDK's meter and the API's proxy meter both make their seven
+ * methods from this list.
+ */
+export const KINDS = [
+  'Counter',
+  'UpDownCounter',
+  'Histogram',
+  'Gauge',
+  'ObservableCounter',
+  'ObservableUpDownCounter',
+  'ObservableGauge',
+];
+
 const provider = (): MeterProvider | undefined => globals().m as MeterProvider | undefined;
 
 /**
@@ -44,52 +59,39 @@ export function setGlobalMeterProvider(p: MeterProvider): boolean {
   return true;
 }
 
-type SyncKind = 'createCounter' | 'createUpDownCounter' | 'createHistogram' | 'createGauge';
-type AsyncKind = 'createObservableCounter' | 'createObservableUpDownCounter' | 'createObservableGauge';
-type Recorder = { add?(v: number, a?: MetricAttributes, c?: Context): void; record?(v: number, a?: MetricAttributes, c?: Context): void };
-
-/** A synchronous instrument handed out before an SDK is installed; it finds the real one on use. */
-class ProxySync {
-  private d?: Recorder;
-  constructor(
-    private readonly m: ProxyMeter,
-    private readonly k: SyncKind,
-    private readonly n: string,
-    private readonly o?: MetricOptions,
-  ) {}
-  private i(): Recorder | undefined {
-    return this.d || (this.d = this.m.m()?.[this.k](this.n, this.o) as Recorder | undefined);
-  }
-  add(v: number, a?: MetricAttributes, c?: Context): void {
-    this.i()?.add?.(v, a, c);
-  }
-  record(v: number, a?: MetricAttributes, c?: Context): void {
-    this.i()?.record?.(v, a, c);
-  }
-}
+/** What a proxy needs of the real instrument (every kind of the SDK's has all four methods). */
+type Real = Observable & {
+  add(v: number, a?: MetricAttributes, c?: Context): void;
+  record(v: number, a?: MetricAttributes, c?: Context): void;
+};
 
 /**
- * An observable instrument handed out before an SDK is installed. It keeps its callbacks and
- * moves them to the real instrument when a provider is registered (nothing else would call it
- * again, unlike a synchronous instrument).
+ * An instrument (of any kind) handed out before an SDK is installed: a no-op until then, and a
+ * forwarder to the real instrument after. An observable one keeps its callbacks and moves them
+ * to the real instrument when it appears (nothing else would call it again, unlike a synchronous
+ * instrument, which finds its real one on its next use).
  */
-class ProxyObservable implements Observable {
-  /** the real instrument, once there is a provider */
-  d?: Observable;
+class ProxyInstrument {
+  /** The real instrument, once there is a provider; the SDK's batch callbacks read it too. */
+  declare d?: Real;
   private readonly cb = new Set<ObservableCallback>();
   constructor(
     private readonly m: ProxyMeter,
-    private readonly k: AsyncKind,
+    private readonly k: string,
     private readonly n: string,
     private readonly o?: MetricOptions,
   ) {}
   /** The real instrument, created (with the callbacks kept so far) when a provider exists. */
-  i(): Observable | undefined {
-    if (!this.d) {
-      const d = (this.d = this.m.m()?.[this.k](this.n, this.o));
-      if (d) for (const c of this.cb) d.addCallback(c);
-    }
+  i(): Real | undefined {
+    if (!this.d && (this.d = this.m.m()?.[this.k as 'createObservableGauge'](this.n, this.o) as Real | undefined))
+      for (const c of this.cb) this.d.addCallback(c);
     return this.d;
+  }
+  add(v: number, a?: MetricAttributes, c?: Context): void {
+    this.i()?.add(v, a, c);
+  }
+  record(v: number, a?: MetricAttributes, c?: Context): void {
+    this.i()?.record(v, a, c);
   }
   addCallback(c: ObservableCallback): void {
     this.cb.add(c);
@@ -101,95 +103,44 @@ class ProxyObservable implements Observable {
   }
 }
 
-/** The real instrument of a proxy (the SDK's batch callbacks only know its own). */
-const real = (o: Observable): Observable => (o instanceof ProxyObservable ? (o.i() ?? o) : o);
-
-/** A batch callback that may observe proxies, for the SDK, which knows only its own instruments. */
-const unproxied =
-  (cb: BatchObservableCallback): BatchObservableCallback =>
-  (r) =>
-    cb({ observe: (o, v, a) => r.observe(real(o), v, a) });
-
 /**
  * A meter handed out before an SDK is installed: a no-op until then, and a working meter after,
  * so libraries that take their meter at import time record once the app registers an SDK.
  */
-class ProxyMeter implements Meter {
+class ProxyMeter {
   private d?: Meter;
-  /** batch callbacks → what the SDK got for them */
-  private readonly b = new Map<BatchObservableCallback, BatchObservableCallback>();
   /** observables and batch callbacks to hand over when a provider is registered */
-  private readonly w: Array<ProxyObservable | [BatchObservableCallback, Observable[]]> = [];
-  constructor(
-    private readonly n: string,
-    private readonly v?: string,
-    private readonly o?: MeterOptions,
-  ) {}
+  private readonly w = new Map<ProxyInstrument | BatchObservableCallback, Observable[]>();
+  constructor(n: string, v?: string, o?: MeterOptions) {
+    this.m = () => this.d || (this.d = provider()?.getMeter(n, v, o));
+    for (const k of KINDS)
+      (this as unknown as Record<string, unknown>)['create' + k] = (name: string, opts?: MetricOptions) => {
+        const x = new ProxyInstrument(this, 'create' + k, name, opts);
+        if (k[0] == 'O' && !x.i()) this.wait(x);
+        return x;
+      };
+  }
+  /** The real meter, once there is a provider. */
+  declare m: () => Meter | undefined;
   /**
    * Keeps `x` until a provider is registered. The hook goes into the registry with the first
    * waiting item only, so meters taken again and again (per request, say) cost nothing there.
    */
-  private wait(x: ProxyObservable | [BatchObservableCallback, Observable[]]): void {
-    if (!this.w.length)
+  private wait(x: ProxyInstrument | BatchObservableCallback, obs: Observable[] = []): void {
+    if (!this.w.size)
       ((globals() as Waiting).mq ||= []).push(() => {
-        for (const y of this.w.splice(0)) {
-          if (y instanceof ProxyObservable) y.i();
-          else this.addBatchObservableCallback(...y);
-        }
+        for (const [y, o] of this.w) y instanceof ProxyInstrument ? y.i() : this.addBatchObservableCallback(y, o);
+        this.w.clear();
       });
-    this.w.push(x);
-  }
-  /** The real meter, once there is a provider. */
-  m(): Meter | undefined {
-    const p = provider();
-    return this.d || (p && (this.d = p.getMeter(this.n, this.v, this.o)));
-  }
-  private s(k: SyncKind, name: string, o?: MetricOptions): never {
-    return new ProxySync(this, k, name, o) as never;
-  }
-  private a(k: AsyncKind, name: string, o?: MetricOptions): never {
-    const x = new ProxyObservable(this, k, name, o);
-    if (!x.i()) this.wait(x);
-    return x as never;
-  }
-  createCounter(name: string, o?: MetricOptions): never {
-    return this.s('createCounter', name, o);
-  }
-  createUpDownCounter(name: string, o?: MetricOptions): never {
-    return this.s('createUpDownCounter', name, o);
-  }
-  createHistogram(name: string, o?: MetricOptions): never {
-    return this.s('createHistogram', name, o);
-  }
-  createGauge(name: string, o?: MetricOptions): never {
-    return this.s('createGauge', name, o);
-  }
-  createObservableCounter(name: string, o?: MetricOptions): never {
-    return this.a('createObservableCounter', name, o);
-  }
-  createObservableUpDownCounter(name: string, o?: MetricOptions): never {
-    return this.a('createObservableUpDownCounter', name, o);
-  }
-  createObservableGauge(name: string, o?: MetricOptions): never {
-    return this.a('createObservableGauge', name, o);
+    this.w.set(x, obs);
   }
   addBatchObservableCallback(cb: BatchObservableCallback, obs: Observable[]): void {
     const m = this.m();
-    if (!m) return this.wait([cb, obs]);
-    let u = this.b.get(cb);
-    if (!u) this.b.set(cb, (u = unproxied(cb)));
-    m.addBatchObservableCallback(u, obs.map(real));
+    m ? m.addBatchObservableCallback(cb, obs) : this.wait(cb, obs);
   }
   removeBatchObservableCallback(cb: BatchObservableCallback, obs: Observable[]): void {
-    const m = this.m();
-    const u = this.b.get(cb);
-    this.b.delete(cb);
-    if (m) {
-      if (u) m.removeBatchObservableCallback(u, obs.map(real));
-    } else {
-      const i = this.w.findIndex((x) => Array.isArray(x) && x[0] == cb);
-      if (i >= 0) this.w.splice(i, 1);
-    }
+    this.w.delete(cb);
+    this.m()?.removeBatchObservableCallback(cb, obs);
   }
 }
 
@@ -200,7 +151,7 @@ export const metrics = {
    * before that starts recording then).
    */
   getMeter(name: string, version?: string, options?: MeterOptions): Meter {
-    return provider()?.getMeter(name, version, options) ?? new ProxyMeter(name, version, options);
+    return provider()?.getMeter(name, version, options) ?? (new ProxyMeter(name, version, options) as unknown as Meter);
   },
   /** The registered meter provider, or a no-op one. */
   getMeterProvider(): MeterProvider {

@@ -5,9 +5,9 @@
  * @packageDocumentation
  */
 export { MeterProvider, DEFAULT_BOUNDARIES } from './provider';
-export type { MeterProviderConfig, StreamConfig, View } from './provider';
+export type { MeterProviderConfig, StreamSpec, View } from './provider';
 export { view } from './view';
-export type { ViewOptions } from './view';
+export type { StreamConfig, ViewOptions } from './view';
 export { PeriodicExportingMetricReader } from './periodic-reader';
 export type { PeriodicExportingMetricReaderOptions } from './periodic-reader';
 export { ManualMetricReader, InMemoryMetricExporter } from './testing';

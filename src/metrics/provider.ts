@@ -2,16 +2,9 @@ import { report, reportOnce, warnConfig } from '../lib/diag';
 import { now } from '../lib/time';
 import type { Attributes, InstrumentationScope } from '../lib/types';
 import { defaultResource, type Resource } from '../trace/resource';
-import { setGlobalMeterProvider } from './api';
-import type {
-  InstrumentDescriptor,
-  InstrumentType,
-  MetricData,
-  MetricReader,
-  ResourceMetrics,
-  ScopeMetrics,
-} from './sdk-types';
-import { AttrCache, NO_ATTRS, Stream, type AggregationKind, type StreamOwner } from './stream';
+import { KINDS, setGlobalMeterProvider } from './api';
+import type { InstrumentDescriptor, InstrumentType, MetricData, MetricReader, ResourceMetrics } from './sdk-types';
+import { AttrCache, bounds, NO_ATTRS, Stream, type StreamOwner, type StreamSpec, type View } from './stream';
 import type {
   BatchObservableCallback,
   Meter,
@@ -22,40 +15,8 @@ import type {
   ObservableCallback,
 } from './types';
 
-/** The specification's default histogram boundaries. */
-export const DEFAULT_BOUNDARIES = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
-
-/**
- * How a view shapes the stream of an instrument it selects. Every field is optional; what is
- * not given comes from the instrument (name, description, advice) and the reader.
- */
-export interface StreamConfig {
-  /** The stream's name (default: the instrument's). */
-  name?: string;
-  /** The stream's description (default: the instrument's). */
-  description?: string;
-  /** Keep only these attribute keys (default: all). */
-  attributeKeys?: string[];
-  /**
-   * How to aggregate (default: by instrument kind: sums for counters, last value for gauges,
-   * histogram for histograms); `drop` reports nothing. Observable instruments cannot be
-   * histograms: such a config falls back to the default with a diagnostic.
-   */
-  aggregation?: 'default' | 'drop' | 'sum' | 'lastValue' | 'histogram';
-  /** Histogram bucket boundaries (default: the instrument's advice, else the spec's defaults). */
-  boundaries?: number[];
-  /** Attribute sets per stream and collection (default: the reader's, else the provider's). */
-  aggregationCardinalityLimit?: number;
-}
-
-/**
- * A view (the spec's View): given a new instrument and its meter's scope, the config of the
- * stream to make for it, or nothing when it does not select the instrument. Make views with
- * `view({ instrumentName: 'http.*', ... })` (`view.ts`), which implements the spec's selection
- * criteria; a function is also fine. An instrument several views select gets one stream per
- * view; one that no view selects gets the default stream.
- */
-export type View = (instrument: InstrumentDescriptor, scope: InstrumentationScope) => StreamConfig | undefined | false;
+export { DEFAULT_BOUNDARIES } from './stream';
+export type { StreamSpec, View } from './stream';
 
 /** Options of {@link MeterProvider}. */
 export interface MeterProviderConfig {
@@ -63,7 +24,7 @@ export interface MeterProviderConfig {
   resource?: Resource;
   /** Where metrics go: each reader collects on its own schedule, with its own temporality. */
   readers?: MetricReader[];
-  /** Views; see {@link View}. */
+  /** Views, made with `view()` from `otelite/metrics` (`view.ts`); see {@link View}. */
   views?: View[];
   /** Attribute sets per instrument (2000, the spec's default); more go to the overflow point. */
   cardinalityLimit?: number;
@@ -80,8 +41,6 @@ class Instrument implements StreamOwner {
   // `declare`: assigned in the constructor, not emitted as class fields (bytes)
   /** how it was created */
   declare readonly desc: InstrumentDescriptor;
-  /** identity, for duplicate registrations */
-  declare readonly id: string;
   /** attribute sets seen */
   declare readonly k: AttrCache;
   /** {@inheritDoc StreamOwner.a} */
@@ -90,33 +49,29 @@ class Instrument implements StreamOwner {
   declare readonly mono: boolean;
   /** {@inheritDoc StreamOwner.nn} */
   declare readonly nn: boolean;
+  /** Histogram, gauge: the same as {@link Instrument.add}. */
+  declare readonly record: Instrument['add'];
 
-  constructor(desc: InstrumentDescriptor, id: string, cap: number) {
+  constructor(desc: InstrumentDescriptor, cap: number) {
     const type = desc.type;
     this.desc = desc;
-    this.id = id;
     this.k = new AttrCache(cap);
     this.a = type[0] == 'O';
-    this.mono = type == 'COUNTER' || type == 'HISTOGRAM' || type == 'OBSERVABLE_COUNTER';
-    this.nn = this.mono && !this.a;
+    // counters and histograms; not up-down counters, not gauges
+    this.nn = (this.mono = !/UP|GA/.test(type)) && !this.a;
+    this.record = this.add;
   }
 
-  /** Counter, up-down counter. */
-  add(v: number, attrs?: Attributes): void {
-    this.r(v, attrs, -1);
-  }
-
-  /** Histogram, gauge. */
-  record(v: number, attrs?: Attributes): void {
-    this.r(v, attrs, -1);
-  }
-
-  /** Records into the streams of reader `rd` (-1: all). Never throws. */
-  r(v: number, attrs: Attributes | undefined, rd: number): void {
+  /**
+   * Counter, up-down counter (and, as `record`, histogram, gauge): records into the streams of
+   * reader `rd` (default: all; observable callbacks pass theirs, after the context argument the
+   * API gives `add`). Never throws.
+   */
+  add(v: number, attrs?: Attributes, _ctx?: unknown, rd = -1): void {
     const st = this.st;
     if (!st.length) return;
     // finite numbers only (NaN and ±Infinity cannot be summed or encoded), ≥ 0 where required
-    if (typeof v != 'number' || v - v != 0 || (this.nn && v < 0)) return reportOnce('m.value', 'bad value', this.desc.name, v);
+    if (!Number.isFinite(v) || (this.nn && v < 0)) return reportOnce('m.value', 'bad value', this.desc.name, v);
     if (!this.desc.valueType) v = Math.trunc(v);
     try {
       const e = attrs ? this.k.get(attrs) : NO_ATTRS;
@@ -137,23 +92,9 @@ class Instrument implements StreamOwner {
   }
 }
 
-/** The aggregations a view can ask for ('default' and unknown names: the instrument kind's). */
-const AGG: Record<string, AggregationKind> = { sum: 0, lastValue: 1, histogram: 2 };
-
-/** The kinds of instrument, as in the `create…` method names; the type is the SNAKE_CASE form. */
-const KINDS = [
-  'Counter',
-  'UpDownCounter',
-  'Histogram',
-  'Gauge',
-  'ObservableCounter',
-  'ObservableUpDownCounter',
-  'ObservableGauge',
-];
-
 class SdkMeter implements Meter {
-  /** instruments */
-  readonly is: Instrument[] = [];
+  /** instruments by identity (for duplicate registrations) */
+  readonly is = new Map<string, Instrument>();
   /** batch callbacks and the instruments each may observe */
   readonly bc = new Map<BatchObservableCallback, Observable[]>();
   declare createCounter: Meter['createCounter'];
@@ -172,24 +113,22 @@ class SdkMeter implements Meter {
     // seven methods written once (bytes matter: this is in every bundle that meters)
     for (const k of KINDS)
       (this as unknown as Record<string, unknown>)['create' + k] = (name: string, o: MetricOptions = {}) => {
-        const type = k.replace(/\B(?=[A-Z])/g, '_').toUpperCase() as InstrumentType;
         const desc: InstrumentDescriptor = {
           name: (name = String(name)),
           description: o.description || '',
           unit: o.unit || '',
-          type,
+          type: k.replace(/\B(?=[A-Z])/g, '_').toUpperCase() as InstrumentType,
           valueType: o.valueType == 0 ? 0 : 1,
           advice: o.advice || {},
         };
         // The spec: an identical registration (name case-insensitively, kind, unit, description,
         // value type) gets the same instrument; a conflicting one its own stream of the same name.
         const id = JSON.stringify({ ...desc, name: name.toLowerCase(), advice: 0 });
-        let i = this.is.find((x) => x.id == id);
+        let i = this.is.get(id);
         if (!i) {
-          i = new Instrument(desc, id, p.l);
+          this.is.set(id, (i = new Instrument(desc, p.l)));
           if (/^[a-z][\w./-]{0,254}$/i.test(name)) p.x(i, s);
           else report(1, 'bad instrument name', name);
-          this.is.push(i);
         }
         return i;
       };
@@ -203,6 +142,9 @@ class SdkMeter implements Meter {
   }
 }
 
+/** The promises of one collection's async callbacks; `x` set once the collection is over. */
+type Round = Promise<unknown>[] & { x?: 1 };
+
 /**
  * The metrics SDK's entry point: makes meters whose instruments aggregate in memory until the
  * readers collect them. The hot paths (`add`, `record`) walk the instrument's attribute cache
@@ -212,21 +154,19 @@ export class MeterProvider implements ApiMeterProvider {
   /** The resource every metric carries. */
   declare readonly resource: Resource;
   declare private rd: MetricReader[];
-  declare private readonly v: View[];
+  declare private readonly v?: View[];
   /** @internal the cardinality limit; also the attribute sets each instrument caches */
   declare readonly l: number;
   private readonly ms = new Map<string, SdkMeter>();
 
   /** @param config - resource, readers, views and cardinality limit */
-  constructor(config: MeterProviderConfig = {}) {
-    this.resource = defaultResource().merge(config.resource);
-    this.v = config.views || [];
-    const l = config.cardinalityLimit;
-    if (l != null && !(l > 0)) warnConfig('cardinalityLimit', l, 2000);
-    this.l = l! > 0 ? l! : 2000;
-    (this.rd = [...(config.readers || [])]).forEach((r, n) =>
+  constructor({ resource, readers, views, cardinalityLimit: l }: MeterProviderConfig = {}) {
+    this.resource = defaultResource().merge(resource);
+    this.v = views;
+    this.l = l! > 0 ? l! : (l == null || warnConfig('cardinalityLimit', l, 2000), 2000);
+    (this.rd = [...(readers || [])]).forEach((r, n) =>
       r.setMetricProducer({
-        collectSync: () => this.g(n, this.run(n)),
+        collectSync: () => this.g(n),
         collect: async (timeout = 30000) => {
           const ps = this.run(n);
           let t: ReturnType<typeof setTimeout> | undefined;
@@ -257,37 +197,16 @@ export class MeterProvider implements ApiMeterProvider {
   x(i: Instrument, s: InstrumentationScope): void {
     const d = i.desc;
     const type = d.type;
-    const cs = this.v.map((v) => v(d, s)).filter(Boolean) as StreamConfig[];
+    const dflt: StreamSpec = {
+      g: /GA/.test(type) ? 1 : type[0] == 'H' ? 2 : 0,
+      b: bounds(d.advice.explicitBucketBoundaries),
+      md: d,
+    };
+    const cs = (this.v || []).map((v) => v(d, s, dflt)).filter(Boolean) as StreamSpec[];
     this.rd.forEach((r, n) => {
-      for (const c of cs.length ? cs : [{} as StreamConfig]) {
-        if (c.aggregation == 'drop') continue;
-        const dflt: AggregationKind = type.endsWith('GAUGE') ? 1 : type == 'HISTOGRAM' ? 2 : 0;
-        let g = AGG[c.aggregation!] ?? dflt;
-        if (g > 1 && i.a) {
-          // observations are not distributions: the spec says warn and ignore such a view
-          report(1, 'no histogram view for', d.name);
-          g = dflt;
-        }
-        let b = c.boundaries || d.advice.explicitBucketBoundaries;
-        // finite and increasing (a copy: the caller may change its array), or the default
-        if (b && !b.every((x, j) => x - x == 0 && !(x <= b![j - 1]))) {
-          report(1, 'bad boundaries', b);
-          b = 0 as never;
-        }
-        b &&= [...b];
-        const lim = c.aggregationCardinalityLimit || r.selectCardinalityLimit?.(type) || this.l;
-        i.st.push(
-          new Stream(
-            i,
-            n,
-            r.selectAggregationTemporality?.(type) === 0,
-            g,
-            b || DEFAULT_BOUNDARIES,
-            lim > 0 ? lim : this.l,
-            { ...d, name: c.name || d.name, description: c.description ?? d.description },
-            c.attributeKeys && [...c.attributeKeys].sort(),
-          ),
-        );
+      for (const c of cs.length ? cs : [dflt]) {
+        const l = c.l || r.selectCardinalityLimit?.(type);
+        if (c.g >= 0) i.st.push(new Stream(i, n, r.selectAggregationTemporality?.(type) === 0, c, l! > 0 ? l! : this.l));
       }
     });
   }
@@ -303,27 +222,33 @@ export class MeterProvider implements ApiMeterProvider {
     const call = (f: () => unknown): void => {
       try {
         const x = f() as Promise<unknown> | undefined;
-        if (x && typeof x.then == 'function') ps.push(x.then(undefined, fail));
+        if (x?.then) ps.push(x.then(undefined, fail));
       } catch (e) {
         fail(e);
       }
     };
     for (const m of this.ms.values()) {
-      for (const i of m.is) for (const cb of i.cb) call(() => cb({ observe: (v, a) => ps.x || i.r(v, a, n) }));
+      for (const i of m.is.values()) for (const cb of i.cb) call(() => cb({ observe: (v, a) => ps.x || i.add(v, a, 0, n) }));
+      // `d`: the real instrument behind an API proxy (api.ts), which the callback may observe
       for (const [cb, obs] of m.bc)
-        call(() => cb({ observe: (o, v, a) => ps.x || (obs.includes(o) && o instanceof Instrument && o.r(v, a, n)) }));
+        call(() =>
+          cb({
+            observe: (o, v, a) =>
+              ps.x || (obs.includes(o) && (o = (o as { d?: Observable }).d || o) instanceof Instrument && o.add(v, a, 0, n)),
+          }),
+        );
     }
     return ps;
   }
 
-  /** Ends round `ps` and gathers reader `n`'s data (meters and streams without points are left out). */
-  private g(n: number, ps: Round): ResourceMetrics {
+  /** Ends round `ps` (a new one by default) and gathers reader `n`'s data (meters and streams without points are left out). */
+  private g(n: number, ps: Round = this.run(n)): ResourceMetrics {
     ps.x = 1;
     const e = now();
-    const scopeMetrics: ScopeMetrics[] = [];
+    const scopeMetrics = [];
     for (const m of this.ms.values()) {
       const metrics: MetricData[] = [];
-      for (const i of m.is) for (const s of i.st) if (s.r == n) s.collect(e, metrics);
+      for (const i of m.is.values()) for (const s of i.st) if (s.r == n) s.collect(e, metrics);
       if (metrics.length) scopeMetrics.push({ scope: m.s, metrics });
     }
     return { resource: this.resource, scopeMetrics };
@@ -339,12 +264,9 @@ export class MeterProvider implements ApiMeterProvider {
     const rd = this.rd;
     this.rd = [];
     await each(rd, (r) => r.shutdown());
-    for (const m of this.ms.values()) for (const i of m.is) i.st = [];
+    for (const m of this.ms.values()) for (const i of m.is.values()) i.st = [];
   }
 }
-
-/** The promises of one collection's async callbacks; `x` set once the collection is over. */
-type Round = Promise<unknown>[] & { x?: 1 };
 
 /** Runs `fn` on every reader; failures are reported, after all have run. */
 const each = (rd: MetricReader[], fn: (r: MetricReader) => Promise<void>): Promise<void> =>

@@ -1,8 +1,8 @@
 import { isAttributeValue } from '../lib/attributes';
 import { report } from '../lib/diag';
 import { now } from '../lib/time';
-import type { Attributes } from '../lib/types';
-import type { Histogram, MetricData, MetricDescriptor } from './sdk-types';
+import type { Attributes, InstrumentationScope } from '../lib/types';
+import type { Histogram, InstrumentDescriptor, MetricData, MetricDescriptor } from './sdk-types';
 
 /** An attribute set ready for the streams: its canonical key, and its cleaned attributes. */
 export type AttrSet = [key: string, attributes: Attributes];
@@ -10,11 +10,23 @@ export type AttrSet = [key: string, attributes: Attributes];
 /** The empty attribute set. */
 export const NO_ATTRS: AttrSet = ['{}', {}];
 
+/** The specification's default histogram boundaries. */
+export const DEFAULT_BOUNDARIES = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
+
+/**
+ * Histogram boundaries as given when they are finite and increasing (a copy: the caller may
+ * change its array), else the default ones (with a diagnostic when some were given).
+ */
+export const bounds = (b?: number[]): number[] =>
+  b && b.every((x, j) => x - x == 0 && !(x <= b[j - 1]))
+    ? [...b]
+    : (b && report(1, 'bad boundaries', b), DEFAULT_BOUNDARIES);
+
 /**
  * Cleans an attribute set as for spans (primitives and homogeneous arrays; invalid entries
  * dropped with a diagnostic), sorts its keys and keys it by the JSON of the result: the same
  * set gives the same key whatever the key order. Only ±Infinity and NaN share a key (all are
- * JSON `null`), which only merges points of such odd values.
+ * JSON `null`), which only merges points of such odd values. `keep`: only these keys (sorted).
  */
 export function canonical(raw: Attributes, keep?: string[]): AttrSet {
   const a: Attributes = {};
@@ -90,7 +102,7 @@ const OVERFLOW: Attributes = { 'otel.metric.overflow': true };
 export interface Point {
   /** attributes (cleaned, keys sorted) */
   a: Attributes;
-  /** canonical key */
+  /** canonical key ('' for the overflow point) */
   k: string;
   /** start time (cumulative streams) */
   s: number;
@@ -117,27 +129,50 @@ export interface StreamOwner {
   readonly nn: boolean;
 }
 
-/** How a stream aggregates: sum, last value, explicit-bucket histogram. */
-export type AggregationKind = 0 | 1 | 2;
+/** How a stream aggregates: sum, last value, explicit-bucket histogram; -1: not at all (dropped). */
+export type AggregationKind = -1 | 0 | 1 | 2;
+
+/**
+ * The stream an instrument gets (per reader): what a {@link View} decides. The provider makes
+ * the default one from the instrument (aggregation by kind, advised or default boundaries, the
+ * instrument's name and description); `view()` (`view.ts`) makes the others.
+ */
+export interface StreamSpec {
+  /** aggregation (-1: drop the stream) */
+  g: AggregationKind;
+  /** histogram boundaries (valid: see {@link bounds}) */
+  b: number[];
+  /** the exported identity */
+  md: MetricDescriptor;
+  /** cardinality limit (default: the reader's, else the provider's) */
+  l?: number;
+  /** attribute filter: the set to aggregate a measurement's set into */
+  f?: (e: AttrSet) => AttrSet;
+}
+
+/**
+ * A view (the spec's View): given a new instrument, its meter's scope and the stream it would
+ * get without views, the stream to make, or nothing when the view does not select it. Make views
+ * with `view({ instrumentName: 'http.*', ... })` (`view.ts`, which implements the spec's
+ * selection criteria and stream configuration). An instrument several views select gets one
+ * stream per view; one that no view selects gets the default stream.
+ */
+export type View = (instrument: InstrumentDescriptor, scope: InstrumentationScope, dflt: StreamSpec) => StreamSpec | undefined | false;
 
 /**
  * The state of one metric stream for one reader: an instrument's points keyed by attribute
  * set, aggregated one way, reported with one temporality.
  *
  * Memory: at most `limit` attribute sets plus the overflow point, and at most twice that in
- * keys (aliases: sets that a view's attribute filter merges). Delta and
+ * keys (aliases: sets that a view's attribute filter or the overflow merges). Delta and
  * observable streams start empty after each collection; cumulative streams keep their points,
  * within the limit.
  */
 export class Stream {
-  /** canonical keys (and, for a view's filter, the unfiltered ones) → point */
-  private m = new Map<string, Point>();
-  /** points, in creation order */
-  private ps: Point[] = [];
-  /** attribute sets held, the overflow point not counted */
-  private n = 0;
-  /** the overflow point */
-  declare private ov?: Point;
+  /** canonical keys (and aliases: sets filtered or overflowed into another point) → point */
+  declare private m: Map<string, Point>;
+  /** points, in creation order (the overflow point included) */
+  declare private ps: Point[];
   /** observable streams: the previous collection's points by canonical key */
   declare private o?: Map<string, Point>;
   /** start of the current delta interval: the previous collection, or the instrument's creation */
@@ -151,45 +186,38 @@ export class Stream {
   declare private readonly g: AggregationKind;
   declare private readonly b: number[];
   declare private readonly l: number;
-  declare private readonly md: MetricDescriptor;
-  declare private readonly ks?: string[];
+  /** identity and filter */
+  declare private readonly c: StreamSpec;
 
   /**
    * @param i - the instrument
    * @param r - the reader's index
    * @param d - delta temporality
-   * @param g - aggregation
-   * @param b - histogram boundaries
+   * @param c - aggregation, boundaries, identity and filter
    * @param l - cardinality limit
-   * @param md - the exported identity
-   * @param ks - the attribute keys a view keeps (sorted), or all
    */
-  constructor(
-    i: StreamOwner,
-    r: number,
-    d: boolean,
-    g: AggregationKind,
-    b: number[],
-    l: number,
-    md: MetricDescriptor,
-    ks?: string[],
-  ) {
+  constructor(i: StreamOwner, r: number, d: boolean, c: StreamSpec, l: number) {
     this.i = i;
     this.r = r;
     this.d = d;
-    this.g = g;
-    this.b = b;
+    this.g = c.g;
+    this.b = c.b;
+    this.c = c;
     this.l = l;
-    this.md = md;
-    this.ks = ks;
     this.t = i.t;
-    if (i.a) this.o = new Map();
+    this.z();
+  }
+
+  /** Forgets the points (a new stream, or a new interval of a delta or observable one). */
+  private z(): void {
+    this.m = new Map();
+    this.ps = [];
   }
 
   /** Aggregates `x` into the point of attribute set `e`. The hot path. */
   rec(x: number, e: AttrSet): void {
     const p = this.m.get(e[0]) || this.miss(e);
-    if (this.g == 2) {
+    if (this.g > 1) {
       p.v += x;
       p.n++;
       if (x < p.lo) p.lo = x;
@@ -206,36 +234,38 @@ export class Stream {
   }
 
   /**
-   * A set without a point yet: keep the view's keys, find or create the point. Over the
-   * cardinality limit, the overflow point takes the measurement: every measurement lands in
-   * exactly one point (https://opentelemetry.io/docs/specs/otel/metrics/sdk/#cardinality-limits).
+   * A set without a point yet: filter it (a view's attribute keys), find or create the point.
+   * Over the cardinality limit, the overflow point takes the measurement: every measurement
+   * lands in exactly one point (https://opentelemetry.io/docs/specs/otel/metrics/sdk/#cardinality-limits).
+   * The set as given becomes an alias of the point it went to, so that it takes the fast path
+   * next time (as long as the aliases stay within the limit).
    */
   private miss(e: AttrSet): Point {
-    const [k, a] = this.ks ? canonical(e[1], this.ks) : e;
-    let p = this.m.get(k);
+    const { m, ps, g, b, c } = this;
+    let [k, a] = c.f ? c.f(e) : e;
+    let p = m.get(k);
     if (!p) {
-      const over = this.n >= this.l;
-      if (!over || !(p = this.ov)) {
-        p = {
-          a: over ? OVERFLOW : a,
-          k: over ? '' : k, // '' is no canonical key
-          // spec: a synchronous series starts at its first measurement; an observed one at the
-          // collection before it (collect() keeps the first start of a series observed again)
-          s: this.i.a ? this.t : now(),
-          v: 0,
-          n: 0,
-          lo: Infinity,
-          hi: -Infinity,
-          c: this.g > 1 ? this.b.map(() => 0).concat(0) : undefined,
-        };
-        this.ps.push(p);
-        if (over) return (this.ov = p);
-        this.n++;
-        this.m.set(k, p);
+      if (ps.length >= this.l) p = m.get((k = '')); // '' is no canonical key
+      if (!p) {
+        m.set(
+          k,
+          (p = {
+            a: k ? a : OVERFLOW,
+            k,
+            // spec: a synchronous series starts at its first measurement; an observed one at the
+            // collection before it (collect() keeps the first start of a series observed again)
+            s: this.i.a ? this.t : now(),
+            v: 0,
+            n: 0,
+            lo: Infinity,
+            hi: -Infinity,
+            c: g > 1 ? [...b, 0].fill(0) : undefined,
+          }),
+        );
+        ps.push(p);
       }
     }
-    // the set as given, when a view's filter made another one of it
-    if (k != e[0] && this.m.size < 2 * this.l) this.m.set(e[0], p);
+    if (k != e[0] && m.size < 2 * this.l) m.set(e[0], p);
     return p;
   }
 
@@ -244,10 +274,10 @@ export class Stream {
    * starts the next interval: delta and observable streams forget their points.
    */
   collect(e: number, out: MetricData[]): void {
-    const { d, g, i, o, ps } = this;
+    const { d, g, i, o, ps, t } = this;
     if (ps.length)
       out.push({
-        descriptor: this.md,
+        descriptor: this.c.md,
         aggregationTemporality: d ? 0 : 1,
         dataPointType: g > 1 ? 0 : g ? 2 : 3,
         isMonotonic: i.mono,
@@ -260,24 +290,25 @@ export class Stream {
             p.s = q.s;
             if (d && !g && (v -= q.v) < 0 && i.mono) v = p.v;
           }
-          if (g > 1)
-            v = {
-              buckets: { boundaries: this.b, counts: d ? p.c! : p.c!.slice() },
-              sum: i.nn ? p.v : undefined,
-              count: p.n,
-              min: p.lo,
-              max: p.hi,
-            };
-          return { startTime: d ? this.t : p.s, endTime: e, attributes: p.a, value: v };
+          return {
+            startTime: d ? t : p.s,
+            endTime: e,
+            attributes: p.a,
+            value:
+              g > 1
+                ? {
+                    buckets: { boundaries: this.b, counts: d ? p.c! : p.c!.slice() },
+                    sum: i.nn ? v : undefined,
+                    count: p.n,
+                    min: p.lo,
+                    max: p.hi,
+                  }
+                : v,
+          };
         }),
       } as MetricData);
-    if (o) this.o = new Map(ps.map((p) => [p.k, p]));
-    if (d || o) {
-      this.m = new Map();
-      this.ps = [];
-      this.n = 0;
-      this.ov = undefined;
-    }
+    if (i.a) this.o = new Map(ps.map((p) => [p.k, p]));
+    if (d || i.a) this.z();
     this.t = e;
   }
 }

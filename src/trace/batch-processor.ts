@@ -1,6 +1,6 @@
 import { BatchQueue, type BatchConfig } from '../lib/batch-queue';
 import type { ReadableSpan, SpanExporter, SpanProcessor } from './sdk-types';
-import { RecordingSpan } from './span';
+import { contextOf, type RecordingSpan } from './span';
 
 /**
  * Options of {@link BatchSpanProcessor}; the defaults are the specification's: `maxQueueSize`
@@ -31,6 +31,6 @@ export class BatchSpanProcessor extends BatchQueue<ReadableSpan> implements Span
   /** {@inheritDoc SpanProcessor.onEnd} */
   onEnd(span: ReadableSpan): void {
     // the flags without writing out the ids of an SDK span (see RecordingSpan.spanContext)
-    if ((span instanceof RecordingSpan ? span.sc : span.spanContext()).traceFlags & 1) this.add(span);
+    if (contextOf(span as RecordingSpan).traceFlags & 1) this.add(span);
   }
 }

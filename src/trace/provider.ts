@@ -44,7 +44,7 @@ export interface RegisterConfig {
 /** Runs `fn` on every item; once all have settled, reports each failure. Never rejects: a broken processor must not break the host. */
 export async function each<T>(items: T[], fn: (item: T) => Promise<void>): Promise<void> {
   for (const r of await Promise.allSettled(items.map(async (i) => fn(i)))) {
-    if (r.status == 'rejected') report(0, 'processor failed', r.reason);
+    if ('reason' in r) report(0, 'processor failed', r.reason);
   }
 }
 

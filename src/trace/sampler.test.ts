@@ -5,6 +5,7 @@ import {
   AlwaysOffSampler,
   AlwaysOnSampler,
   ParentBasedSampler,
+  parentBasedAlwaysOn,
   SamplingDecision,
   TraceIdRatioBasedSampler,
   type Sampler,
@@ -196,5 +197,20 @@ describe('ParentBasedSampler', () => {
     expect(new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(0.1) }).toString()).toBe(
       'ParentBased{root=TraceIdRatioBased{0.1}, remoteParentSampled=AlwaysOnSampler, remoteParentNotSampled=AlwaysOffSampler, localParentSampled=AlwaysOnSampler, localParentNotSampled=AlwaysOffSampler}',
     );
+  });
+});
+
+describe('parentBasedAlwaysOn (the provider default)', () => {
+  const sc = (isRemote: boolean, traceFlags: number): SpanContext => ({ traceId: T, spanId: 'b7ad6b7169203331', traceFlags, isRemote });
+  it('decides as ParentBasedSampler with an always-on root', () => {
+    const reference = new ParentBasedSampler({ root: new AlwaysOnSampler() });
+    const parents = [undefined, sc(true, 1), sc(true, 0), sc(false, 1), sc(false, 0), sc(true, 3), sc(false, 2), { ...sc(false, 1), spanId: '0'.repeat(16) }];
+    for (const p of parents) {
+      const ctx = p ? setSpanContext(ROOT_CONTEXT, p) : ROOT_CONTEXT;
+      expect(parentBasedAlwaysOn.shouldSample(ctx, T, 'op', 0, {}, []).decision, JSON.stringify(p)).toBe(
+        reference.shouldSample(ctx, T, 'op', 0, {}, []).decision,
+      );
+    }
+    expect(String(parentBasedAlwaysOn)).toBe('ParentBased{root=AlwaysOnSampler}');
   });
 });

@@ -53,12 +53,12 @@ function copy(attrs: Attributes | undefined, max: number, len: number, into: Att
 const UNSET: SpanStatus = { code: 0 };
 
 /**
- * The events and links of a span that has none: most spans have neither, and two arrays less per
+ * The events and links of a span that has none (and the links a sampler sees when there are none): most spans have neither, and two arrays less per
  * span measured 5-10% faster span start+end (less to allocate and to copy while spans wait in the
  * export queue). Frozen, so that code that pushes into a span's arrays (not its API) fails loudly
  * instead of changing every span.
  */
-const NONE: readonly unknown[] = Object.freeze([]);
+export const NONE: readonly unknown[] = Object.freeze([]);
 
 const str = (v: unknown): string | undefined => (v == null ? undefined : String(v));
 

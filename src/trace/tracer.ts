@@ -7,13 +7,12 @@ import { deleteSpan, startActiveSpan } from './api';
 import { at, hexId, RandomIdGenerator, reserve, type IdGenerator } from './id-generator';
 import { NonRecordingSpan } from './non-recording-span';
 import type { Sampler } from './sampler';
-import { contextOf, parentOf, RecordingSpan, writeIds, type TracerState } from './span';
+import { contextOf, NONE, parentOf, RecordingSpan, writeIds, type TracerState } from './span';
 import type { Link, Span, SpanContext, SpanOptions, Tracer } from './types';
 
-// Shared empty inputs for spans started without options (as options and as attributes) or
-// links: the sampler reads them, nothing writes.
-const NONE: SpanOptions & Attributes = {};
-const NO_LINKS: Link[] = [];
+// Shared empty input for spans started without options (as options and as attributes): the
+// sampler reads it, nothing writes.
+const EMPTY: SpanOptions & Attributes = {};
 
 /** The SDK's tracer. Get one from `TracerProvider.getTracer`. */
 export class SdkTracer implements Tracer {
@@ -39,7 +38,7 @@ export class SdkTracer implements Tracer {
   /** {@inheritDoc Tracer.startSpan} */
   startSpan(name: string, options?: SpanOptions, ctx?: Context): Span {
     try {
-      const o = options || NONE;
+      const o = options || EMPTY;
       const s = this.s;
       ctx ||= context.active();
       if (isTracingSuppressed(ctx)) return new NonRecordingSpan();
@@ -58,7 +57,7 @@ export class SdkTracer implements Tracer {
         traceId = ps ? ps.spanContext().traceId : y ? hexId(y, z + 8, 16) : this.i.generateTraceId();
       }
       const kind = o.kind || 0;
-      const res = s.shouldSample(ctx, traceId, name, kind, o.attributes || NONE, o.links || NO_LINKS);
+      const res = s.shouldSample(ctx, traceId, name, kind, o.attributes || EMPTY, o.links || (NONE as Link[]));
       const sc: SpanContext = {
         traceId,
         spanId: y ? '' : this.i.generateSpanId(),

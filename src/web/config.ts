@@ -1,13 +1,11 @@
-import { redactUrl, SECRET_PARAMS, secretQuery } from '../lib/redact';
+import { check, checked, COMMON, flag, hasMethod, instrumentations, INSTRUMENTATIONS, isFunction, list, oneOf } from '../lib/config';
 import { warnConfig } from '../lib/diag';
-import { isAttributeValue } from '../lib/attributes';
+import { redactUrl, SECRET_PARAMS, secretQuery } from '../lib/redact';
 import type { Attributes } from '../lib/types';
 import type { ContextManager } from '../context/types';
-import type { OTLPExporterConfig } from '../exporters/otlp-http-json/config';
 import type { DocumentLoadOptions } from '../instrumentations/document-load/document-load';
 import type { ErrorsInstrumentationOptions } from '../instrumentations/errors/errors';
 import type { HttpInstrumentationOptions, UrlMatcher } from '../instrumentations/lib/types';
-import { httpUrl } from '../instrumentations/lib/url';
 import type { Sampler } from '../trace/sampler';
 import type { WebVitalsOptions } from './lazy';
 import type { SessionOptions } from './session';
@@ -30,7 +28,7 @@ export interface InstrumentationOptions {
 }
 
 /** Every instrumentation of the distro, in the order they are enabled. */
-export const ALL: InstrumentationName[] = ['fetch', 'xhr', 'document-load', 'web-vitals', 'errors'];
+export const ALL = INSTRUMENTATIONS as InstrumentationName[];
 
 /**
  * Configuration of `init`, in DESIGN.md's vocabulary. Every key is optional.
@@ -102,87 +100,41 @@ export interface WebConfig {
   debug?: boolean | string;
 }
 
-/** A checked config: what the setup uses. */
+/** A checked config: what the setup uses (the {@link WebConfig} keys, their values checked). */
 export interface Resolved {
-  /** resource attributes */
-  r: Attributes;
-  /** exporter config */
-  x: OTLPExporterConfig;
-  /** sampler, or its name */
-  s?: string | Sampler;
-  /** sampler arg */
-  a?: number | string;
+  /** the resource attributes, `service.name` included */
+  resourceAttributes: Attributes;
+  /** exporter options: the Resolved config is the exporters' config too */
+  endpoint?: string;
+  /** exporter headers */
+  headers: Record<string, string>;
+  /** exporter compression */
+  compression?: 'gzip' | 'none';
+  /** exporter transport */
+  transport?: 'fetch' | 'beacon';
+  /** a sampler, or its name */
+  sampler?: string | Sampler;
+  /** the sampler's ratio, checked where the sampler is made */
+  samplerArg?: number | string;
   /** propagator names */
-  p: string[];
-  /** propagateTo */
-  pt: UrlMatcher[];
-  /** ignoreUrls */
-  iu: UrlMatcher[];
-  /** options of the instrumentations that run */
-  i: Partial<Record<InstrumentationName, object>>;
+  propagators: string[];
+  /** checked URL matchers */
+  propagateTo: UrlMatcher[];
+  /** checked URL matchers */
+  ignoreUrls: UrlMatcher[];
+  /** the options of the instrumentations that run */
+  instrumentations: Partial<Record<InstrumentationName, object>>;
   /** session options, or false */
-  n: SessionOptions | false;
-  /** url.full redaction */
-  u: (url: string) => string;
-  /** context manager */
-  c?: ContextManager;
-  /** debug */
-  d: boolean;
-  /** disabled: everything a no-op */
-  o: boolean;
+  session: SessionOptions | false;
+  /** the whole `url.full` redaction */
+  redactUrl: (url: string) => string;
+  /** the context manager to register */
+  contextManager?: ContextManager;
+  /** diagnostics to the console */
+  debug: boolean;
+  /** everything a no-op */
+  disabled: boolean;
 }
-
-/** Splits a comma-separated list (arrays pass through). */
-export const list = (v: unknown): string[] =>
-  Array.isArray(v) ? v : typeof v == 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : [];
-
-/** `true` for true, 'true', '1', '' (a bare data attribute); `false` for false, 'false', '0'; else undefined. */
-export const flag = (v: unknown): boolean | undefined =>
-  v === true || v === '' || v === 'true' || v === '1' ? true : v === false || v === 'false' || v === '0' ? false : undefined;
-
-/** Parses `k=v,k2=v2` (values percent-decoded, as OTEL_RESOURCE_ATTRIBUTES specifies); checks objects. */
-export function keyValues(key: string, v: unknown, ok: (x: unknown) => boolean): Record<string, never> {
-  const out: Record<string, unknown> = {};
-  if (v && typeof v == 'object' && !Array.isArray(v)) {
-    for (const k in v) {
-      const x = (v as Record<string, unknown>)[k];
-      if (ok(x)) out[k] = x;
-      else warnConfig(key + '.' + k, x, 'skipped');
-    }
-  } else if (typeof v == 'string') {
-    for (const pair of list(v)) {
-      const i = pair.indexOf('=');
-      try {
-        if (i < 1) throw 0;
-        out[pair.slice(0, i).trim()] = decodeURIComponent(pair.slice(i + 1).trim());
-      } catch {
-        warnConfig(key, pair, 'skipped');
-      }
-    }
-  } else if (v !== undefined) warnConfig(key, v, {});
-  return out as Record<string, never>;
-}
-
-/**
- * URL matchers from strings (`/re/flags` is a RegExp), RegExps or lists of them. Strings must be
- * http(s) URLs (relative ones resolve against the page), as the instrumentations require: a bad
- * entry is reported here, once, and left out.
- */
-export function matchers(key: string, v: unknown): UrlMatcher[] {
-  const out: UrlMatcher[] = [];
-  for (const m of v instanceof RegExp ? [v] : list(v)) {
-    try {
-      const re = typeof m == 'string' && /^\/(.+)\/([a-z]*)$/.exec(m);
-      const x = m instanceof RegExp ? m : re ? new RegExp(re[1], re[2]) : httpUrl(m) && m;
-      if (!x) throw 0;
-      out.push(x);
-    } catch {
-      warnConfig(key, m, 'skipped');
-    }
-  }
-  return out;
-}
-
 
 /**
  * The `url.full` redaction: credentials become `REDACTED:REDACTED` and the values of the listed
@@ -204,80 +156,31 @@ export function redactor(params: string[], hook?: (url: string) => string): (url
   };
 }
 
-/** The keys {@link WebConfig} has; any other key is a typo worth a warning. */
-const KEYS =
-  'serviceName,resourceAttributes,endpoint,headers,compression,transport,sampler,samplerArg,propagators,propagateTo,ignoreUrls,instrumentations,disabledInstrumentations,disabled,session,redactQueryParams,redactUrl,contextManager,debug'.split(
-    ',',
-  );
+/** How each key of {@link WebConfig} is checked: DESIGN.md's shared keys, then the distro's own. */
+const TABLE = {
+  ...COMMON,
+  transport: oneOf('fetch,beacon'),
+  session: (v: unknown, k: string) => {
+    const f = flag(v);
+    if (v && typeof v == 'object') return v;
+    if (v == 'local' || v == 'session') return { storage: v };
+    if (v !== undefined && f === undefined) warnConfig(k, v, 'session');
+    return f !== false && {};
+  },
+  redactQueryParams: list,
+  redactUrl: isFunction,
+  contextManager: hasMethod('active'),
+  debug: checked(flag, false),
+};
 
 /**
  * Checks a config: one `console.warn` for each bad value (naming the key, the value and the
  * default used instead) or unknown key, and safe defaults. Never throws for bad input.
  */
-export function resolve(c: WebConfig): Resolved {
-  const str = (v: unknown): boolean => typeof v == 'string' && v != '';
-  // absent → default; valid → itself; invalid → warn, default
-  const get = <V>(k: keyof WebConfig, ok: (v: unknown) => unknown, d?: V): V | undefined => {
-    const v = c[k];
-    if (v === undefined) return d;
-    if (ok(v)) return v as V;
-    warnConfig(k, v, d);
-    return d;
-  };
-  for (const k in c) if (!KEYS.includes(k)) warnConfig('config key', k, 'nothing (unknown key)');
-
-  const r: Attributes = keyValues('resourceAttributes', c.resourceAttributes, isAttributeValue);
-  const name = get<string>('serviceName', str);
-  if (name) r['service.name'] = name;
-
-  // the instrumentations: a list of names, or an object of name → boolean | options
-  const ch = c.instrumentations;
-  const obj = ch && typeof ch == 'object' && !Array.isArray(ch) ? (ch as Record<string, unknown>) : undefined;
-  const off = list(c.disabledInstrumentations);
-  const named = obj ? Object.keys(obj) : list(ch);
-  for (const n of [...named, ...off]) if (!ALL.includes(n as InstrumentationName)) warnConfig('instrumentations', n, ALL);
-  const i: Resolved['i'] = {};
-  for (const n of ALL) {
-    let o: unknown = obj ? (obj[n] ?? true) : ch === undefined || named.includes(n);
-    if (typeof o == 'string') o = flag(o);
-    if (o && !off.includes(n)) i[n] = typeof o == 'object' ? o : {};
-  }
-
-  let n: SessionOptions | false = {};
-  const s = c.session;
-  if (s && typeof s == 'object') n = s;
-  else if (s == 'local' || s == 'session') n = { storage: s };
-  else if (s !== undefined && flag(s) === undefined) warnConfig('session', s, 'session');
-  else if (flag(s) === false) n = false;
-
-  const bool = (k: 'disabled' | 'debug'): boolean => {
-    const f = flag(c[k]);
-    if (c[k] !== undefined && f === undefined) warnConfig(k, c[k], false);
-    return !!f;
-  };
-  const cm = get<ContextManager>('contextManager', (v) => typeof (v as ContextManager).active == 'function');
-
-  return {
-    r,
-    x: {
-      endpoint: get('endpoint', (v) => str(v) && httpUrl(v)),
-      headers: keyValues('headers', c.headers, (v) => typeof v == 'string'),
-      compression: get('compression', (v) => v == 'gzip' || v == 'none'),
-      transport: get('transport', (v) => v == 'fetch' || v == 'beacon'),
-    },
-    s: get('sampler', (v) => str(v) || typeof (v as Sampler).shouldSample == 'function'),
-    a: c.samplerArg,
-    p: c.propagators === undefined ? ['tracecontext', 'baggage'] : list(c.propagators),
-    pt: matchers('propagateTo', c.propagateTo),
-    iu: matchers('ignoreUrls', c.ignoreUrls),
-    i,
-    n,
-    u: redactor(
-      [...SECRET_PARAMS, ...list(c.redactQueryParams)],
-      get<(u: string) => string>('redactUrl', (v) => typeof v == 'function'),
-    ),
-    c: cm,
-    d: bool('debug'),
-    o: bool('disabled'),
-  };
+export function resolve(config: WebConfig): Resolved {
+  const c = check<Resolved & { serviceName?: string; disabledInstrumentations: string[]; redactQueryParams: string[] }>(config, TABLE);
+  if (c.serviceName) c.resourceAttributes['service.name'] = c.serviceName;
+  c.instrumentations = instrumentations(c.instrumentations, c.disabledInstrumentations, ALL);
+  c.redactUrl = redactor([...SECRET_PARAMS, ...c.redactQueryParams], c.redactUrl);
+  return c;
 }

@@ -271,6 +271,27 @@ describe('document load and web vitals in Chromium', () => {
     expect(p!.problems()).toEqual([]);
   });
 
+  it('reports INP of a click followed by a navigation within 300 ms (before web-vitals’ idle callback)', async () => {
+    const { page } = await open('/index.html');
+    await page.waitForTimeout(300);
+    await page.click('#buy');
+    await page.waitForTimeout(100);
+    const left = Date.now();
+    await page.goto(site.at('/next.html'));
+    const inp = await receiver.waitFor((r) => r.logs().find((l) => l.attrs['browser.web_vital.name'] == 'inp'), 10_000);
+    console.log('INPVAL', inp.attrs['browser.web_vital.value'], p!.console.filter((l) => l.includes('INP')).join(' '));
+    expect(Number(inp.attrs['browser.web_vital.value'])).toBeGreaterThanOrEqual(120);
+    expect(inp.attrs['browser.web_vital.delta']).toBe(inp.attrs['browser.web_vital.value']);
+    expect(inp.req.time).toBeGreaterThanOrEqual(left);
+    const m = await receiver.waitFor((r) => r.metrics().find((x) => x.name == 'browser.web_vital.inp'), 10_000);
+    expect(m.points).toHaveLength(1);
+    expect(m.points[0].count).toBe('1');
+    expect(m.points[0].sum).toBe(inp.attrs['browser.web_vital.value']);
+    // one INP event: the final value, not one per change
+    expect(receiver.logs().filter((l) => l.attrs['browser.web_vital.name'] == 'inp')).toHaveLength(1);
+    expect(receiver.errors()).toEqual([]);
+  });
+
   it('makes the spans at page exit when the page leaves before its idle callback', async () => {
     const { page } = await open('/index.html', '&busy');
     await page.waitForTimeout(300);

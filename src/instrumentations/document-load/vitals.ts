@@ -33,27 +33,37 @@ export function recordVitals(v: Vitals, opts?: object, extra?: Extra): Instrumen
   const meter = metrics.getMeter('otelite/web-vitals', VERSION);
   const logger = logs.getLogger('otelite/web-vitals', VERSION);
   const hist: Record<string, Histogram> = {};
-  /** the id last recorded in each histogram */
-  const seen: Record<string, string> = {};
+  /** the id and value last emitted for each vital */
+  const seen: Record<string, [string, number]> = {};
+  /** the latest INP report while the page is visible: not final yet */
+  let held: Metric | undefined;
 
   function record(m: Metric): void {
-    if (!on) return;
     try {
-      const n = m.name.toLowerCase();
+      if (!on) return;
+      const n = m.name.toLowerCase(); console.log('REC', m.name, m.value, m.delta, document.visibilityState, JSON.stringify(m.entries.map((e) => [e.name, e.duration, e.entryType])));
+      const { id, value } = m;
+      if (n == 'inp') {
+        // web-vitals reports INP's changes as they come (reportAllChanges, see enable): only the
+        // one at hide is final (a report while visible is kept, for the hide listener below)
+        if (document.visibilityState != 'hidden') return void (held = m);
+        held = undefined;
+      }
       const nav = { 'browser.web_vital.navigation_type': m.navigationType };
-      if (seen[n] != m.id) {
-        seen[n] = m.id;
+      const [was, prev] = seen[n] || [];
+      seen[n] = [id, value];
+      if (was != id)
         (hist[n] ||= meter.createHistogram('browser.web_vital.' + n, {
           description: 'Web vital ' + m.name,
           unit: n == 'cls' ? '1' : 'ms',
           advice: { explicitBucketBoundaries: n == 'cls' ? SCORE : MS },
-        })).record(m.value, nav);
-      }
+        })).record(value, nav);
       const a: LogAttributes = {
         'browser.web_vital.name': n,
-        'browser.web_vital.value': m.value,
-        'browser.web_vital.delta': m.delta,
-        'browser.web_vital.id': m.id,
+        'browser.web_vital.value': value,
+        // since the last report emitted (INP's changes while visible are not)
+        'browser.web_vital.delta': was == id ? value - prev! : value,
+        'browser.web_vital.id': id,
         'browser.web_vital.rating': m.rating,
         ...nav,
       };
@@ -72,7 +82,14 @@ export function recordVitals(v: Vitals, opts?: object, extra?: Extra): Instrumen
       if (started || typeof document == 'undefined') return;
       started = true;
       try {
-        for (const f of [v.onCLS, v.onFCP, v.onINP, v.onLCP, v.onTTFB]) f(record, opts);
+        // INP with every change: without it, web-vitals 6 loses an interaction followed by a
+        // navigation within ~1 s (its idle callback still pending at hide runs after its own
+        // hide report, which then has nothing to report). Its report at hide comes in a capture
+        // listener on window; this listener on the document runs after it and before the
+        // page-exit flush (window, bubble phase), and emits the last value when there was none.
+        document.addEventListener('visibilitychange', () => held && record(held));
+        for (const f of [v.onCLS, v.onFCP, v.onLCP, v.onTTFB]) f(record, opts);
+        v.onINP(record, { ...opts, reportAllChanges: true });
       } catch (e) {
         report(0, 'web vitals not started', e);
       }
