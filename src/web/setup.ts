@@ -1,5 +1,6 @@
+import { propagatorFrom } from '../lib/config';
 import { report } from '../lib/diag';
-import { globals } from '../lib/global';
+import { globals, type Globals } from '../lib/global';
 import type { Attributes } from '../lib/types';
 import { onPageExit } from '../lib/page-exit';
 import { VERSION } from '../lib/version';
@@ -16,8 +17,8 @@ import { resourceFromAttributes, type Resource } from '../trace/resource';
 import { samplerFromName } from '../trace/sampler-name';
 import type { Sampler } from '../trace/sampler';
 import type { Tracer } from '../trace/types';
-import { ALL, resolve, type InstrumentationName, type WebConfig } from './config';
-import { propagatorFromNames, type PropagatorLoader } from './propagators';
+import { ALL, resolve, type InstrumentationName, type Resolved, type WebConfig } from './config';
+import { lazyPropagator, type PropagatorLoader } from './propagators';
 import { createSession } from './session';
 
 /** What `init` returns (and the snippet puts on `window.otelite`). */
@@ -61,26 +62,6 @@ export interface Parts {
 
 const done = async (): Promise<void> => {};
 
-/** An exporter of spans or log records. */
-interface Exporter {
-  export(items: never[], done: (r: { code: 0 | 1 }) => void): void;
-  forceFlush?(): Promise<void>;
-  shutdown(): Promise<void>;
-}
-
-/**
- * An exporter made at its first export (seconds after the page loaded, or at its exit): its
- * setup is not needed before, and the snippet's task is the page's critical path.
- */
-function lazy<E extends Exporter>(make: () => E): E {
-  let e: E | undefined;
-  return {
-    export: (items, d) => (e ||= make()).export(items, d),
-    forceFlush: () => (e && e.forceFlush ? e.forceFlush() : done()),
-    shutdown: () => (e ? e.shutdown() : done()),
-  } as E;
-}
-
 /** A span or log record, as the tagging processors see it. */
 interface Taggable {
   readonly attributes: Attributes | Record<string, unknown>;
@@ -93,7 +74,7 @@ interface Taggable {
  * contains no XHR, document-load, web-vitals, errors or metrics code.
  */
 export function initWith(config: WebConfig | undefined, parts: Parts): Otelite {
-  const g = globals() as { w?: Otelite };
+  const g = globals() as Globals & { w?: Otelite };
   if (g.w) {
     try {
       console.warn('otelite: init() was called again; keeping the first setup (the new config is ignored)');
@@ -106,36 +87,39 @@ export function initWith(config: WebConfig | undefined, parts: Parts): Otelite {
   try {
     const c = resolve(config || {});
     // diagnostics to the console, at debug level
-    if (c.d) globals().d = [console, 70];
-    if (!c.o) api = setup(c, parts);
+    if (c.debug) g.d = [console, 70];
+    if (!c.disabled) api = setup(c, parts, g);
   } catch (e) {
     report(0, 'init failed; otelite is off', e);
   }
-  return (g.w = api || {
-    forceFlush: done,
-    shutdown: done,
-    getTracer: (n, v) => trace.getTracer(n, v),
-    sessionId: () => undefined,
-  });
+  return (g.w = api || { forceFlush: done, shutdown: done, getTracer: trace.getTracer, sessionId: () => undefined });
 }
 
 /**
- * What runs in the snippet's own task is what must be in place before the page's next line: the
- * providers, fetch, XHR and errors. The rest waits for the first idle moment (at most 1 s), the
- * first telemetry that needs it, or the page's exit: the session's storage read (Web Storage's
- * first access alone costs about a millisecond in Chromium), document-load and web-vitals (both
- * read buffered performance entries, so starting late loses nothing).
+ * The snippet's own task is the page's critical path, so it does only what must be in place
+ * before the page's next line: patching fetch and XHR and listening for errors. Those take the
+ * API's proxy tracer and logger, which find the SDK when they first record. The SDK itself (the
+ * providers, processors, exporters, propagators, context manager, metrics) is made at the first
+ * use of any of the globals it registers (a span, a log record, a metric, a header injection,
+ * an active context), or at the first idle moment (at most 1 s), or at the page's exit, whichever
+ * comes first: nothing is recorded before it, so nothing is lost. document-load and web-vitals
+ * start then too (they read buffered performance entries: starting late loses nothing), and so
+ * does the session (Web Storage's first access alone costs about a millisecond in Chromium).
  */
 const LATE: InstrumentationName[] = ['document-load', 'web-vitals'];
 
-function setup(c: ReturnType<typeof resolve>, parts: Parts): Otelite {
-  const resource = resourceFromAttributes(c.r);
+/** The globals the SDK registers, in the registry's keys: tracer, logger, meter provider, propagator, context manager. */
+const KEYS: (keyof Globals)[] = ['t', 'l', 'm', 'p', 'c'];
+
+function setup(c: Resolved, parts: Parts, g: Globals): Otelite {
   const running: Instrumentation[] = [];
-  let session: (() => string) | undefined;
+  let lp: LoggerProvider;
+  let tp: TracerProvider;
   let mp: ReturnType<NonNullable<Parts['metrics']>> | undefined;
+  let session: (() => string) | undefined;
   // a metric stream has one resource: its session.id follows the session
   const onMetrics = (id: string): unknown => mp && ((mp.resource.attributes as Attributes)['session.id'] = id);
-  const n = c.n;
+  const n = c.session;
   const sid =
     n &&
     ((): string =>
@@ -150,37 +134,17 @@ function setup(c: ReturnType<typeof resolve>, parts: Parts): Otelite {
   const tag = (x: Taggable): void => {
     const a = x.attributes;
     const u = a['url.full'];
-    if (typeof u == 'string') x.setAttribute('url.full', c.u(u));
+    if (typeof u == 'string') x.setAttribute('url.full', c.redactUrl(u));
     if (sid && a['session.id'] === undefined) x.setAttribute('session.id', sid());
   };
 
-  // logs first: the session's first id emits session.start, which needs the logger provider
-  const lp = new LoggerProvider({
-    resource,
-    processors: [
-      { onEmit: tag, forceFlush: done, shutdown: done },
-      new BatchLogRecordProcessor(lazy(() => new OTLPLogExporter(c.x))),
-    ],
-  });
-  lp.register();
-
-  const tp = new TracerProvider({
-    resource,
-    sampler: typeof c.s == 'object' ? (c.s as Sampler) : samplerFromName(c.s, c.a),
-    spanProcessors: [
-      { onStart: tag as never, onEnd() {}, forceFlush: done, shutdown: done },
-      new BatchSpanProcessor(lazy(() => new OTLPTraceExporter(c.x))),
-    ],
-  });
-  tp.register({ contextManager: c.c, propagator: propagatorFromNames(c.p, parts.propagator) });
-
   const start = (late: boolean): void => {
     for (const name of ALL) {
-      const o = c.i[name];
+      const o = c.instrumentations[name];
       const f = parts.instrumentations[name] as ((o: object) => Instrumentation) | undefined;
       if (o && f && LATE.includes(name) == late) {
         try {
-          const i = f({ propagateTo: c.pt, ignoreUrls: c.iu, ...o });
+          const i = f({ propagateTo: c.propagateTo, ignoreUrls: c.ignoreUrls, ...o });
           i.enable();
           running.push(i);
         } catch (e) {
@@ -189,14 +153,52 @@ function setup(c: ReturnType<typeof resolve>, parts: Parts): Otelite {
       }
     }
   };
+  // first, while no SDK is registered: they take the API's proxies (see LATE)
   start(false);
-  mp = parts.metrics?.(resource, c.x);
+
+  let made = 0;
+  /** the globals that make the SDK when read */
+  const lazy = KEYS.filter((k) => !g[k] && (k != 'm' || parts.metrics));
+  /** Makes the SDK unless `off` (shutdown before it was made); runs once. */
+  const make = (off?: boolean): void => {
+    if (made++) return;
+    for (const k of lazy) delete g[k];
+    if (off) return;
+    try {
+      const resource = resourceFromAttributes(c.resourceAttributes);
+      // logs first: the session's first id emits session.start, which needs the logger provider
+      lp = new LoggerProvider({
+        resource,
+        processors: [{ onEmit: tag, forceFlush: done, shutdown: done }, new BatchLogRecordProcessor(new OTLPLogExporter(c))],
+      });
+      lp.register();
+      tp = new TracerProvider({
+        resource,
+        sampler: typeof c.sampler == 'object' ? c.sampler : samplerFromName(c.sampler, c.samplerArg),
+        spanProcessors: [{ onStart: tag as never, onEnd() {}, forceFlush: done, shutdown: done }, new BatchSpanProcessor(new OTLPTraceExporter(c))],
+      });
+      const load = parts.propagator;
+      tp.register({ contextManager: c.contextManager, propagator: propagatorFrom(c.propagators, load && ((n) => lazyPropagator(load, n))) });
+      mp = parts.metrics?.(resource, c);
+    } catch (e) {
+      report(0, 'init failed', e);
+    }
+  };
+  for (const k of lazy) {
+    Object.defineProperty(g, k, {
+      configurable: true,
+      enumerable: true,
+      get: () => (make(), g[k]),
+      set: (v) => (make(), (g[k] = v)),
+    });
+  }
 
   let pending = true;
   const rest = (): void => {
     if (pending) {
       pending = false;
       stop();
+      make();
       try {
         if (sid) onMetrics(sid());
         start(true);
@@ -218,10 +220,11 @@ function setup(c: ReturnType<typeof resolve>, parts: Parts): Otelite {
     shutdown() {
       pending = false;
       stop();
+      make(true);
       for (const i of running) i.disable();
       return all('shutdown');
     },
-    getTracer: (n, v) => tp.getTracer(n, v),
-    sessionId: () => (sid ? sid() : undefined),
+    getTracer: (n, v) => (make(), tp ? tp.getTracer(n, v) : trace.getTracer(n, v)),
+    sessionId: () => (sid ? (make(), sid()) : undefined),
   };
 }
