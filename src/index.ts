@@ -37,3 +37,29 @@ export { diag, DiagConsoleLogger, DiagLogLevel } from './lib/diag';
 export type { DiagLogger } from './lib/diag';
 export { suppressTracing, isTracingSuppressed } from './lib/suppress';
 export type { Attributes, AttributeValue, HrTime, InstrumentationScope, TimeInput } from './lib/types';
+export { metrics } from './metrics/api';
+export { ValueType } from './metrics/types';
+export type {
+  BatchObservableCallback,
+  BatchObservableResult,
+  Counter,
+  Gauge,
+  Histogram,
+  Meter,
+  MeterOptions,
+  MeterProvider,
+  MetricAdvice,
+  MetricAttributes,
+  MetricAttributeValue,
+  MetricOptions,
+  Observable,
+  ObservableCallback,
+  ObservableCounter,
+  ObservableGauge,
+  ObservableResult,
+  ObservableUpDownCounter,
+  UpDownCounter,
+} from './metrics/types';
+export { logs } from './logs/api';
+export { SeverityNumber } from './logs/types';
+export type { AnyValue, AnyValueMap, LogAttributes, Logger, LoggerOptions, LoggerProvider, LogRecord } from './logs/types';

@@ -213,3 +213,43 @@ describe('BatchQueue', () => {
     expect(e.batches).toEqual([[1, 2], [3], [4]]);
   });
 });
+
+describe('BatchQueue when the runtime cancels an export (workerd after waitUntil)', () => {
+  it('gives up on an export past its deadline whose timer never fired, so flushes go on', async () => {
+    const calls: number[] = [];
+    // an exporter that never calls back, and timers that never fire (cancelled by the runtime)
+    const exporter = { export: (items: number[]) => void calls.push(items.length), shutdown: async () => {} };
+    const realSetTimeout = globalThis.setTimeout;
+    const t0 = Date.now();
+    let now = t0;
+    const spy = vi.spyOn(Date, 'now').mockImplementation(() => now);
+    globalThis.setTimeout = (() => 0) as unknown as typeof setTimeout;
+    try {
+      vi.resetModules();
+      const { BatchQueue } = await import('./batch-queue');
+      class Q extends BatchQueue<number> {
+        push(n: number): void {
+          this.add(n);
+        }
+      }
+      const q = new Q(exporter, { scheduledDelayMillis: Infinity, exportTimeoutMillis: 1000 }, Infinity, 'test');
+      q.push(1);
+      const first = q.forceFlush();
+      let settled = false;
+      void first.then(() => (settled = true));
+      await Promise.resolve();
+      expect(settled).toBe(false);
+      now = t0 + 1001; // past the deadline: the next flush (a later request's) reaps the stuck export
+      q.push(2);
+      const second = q.forceFlush();
+      await first;
+      now = t0 + 2002;
+      await q.forceFlush();
+      await second;
+      expect(calls).toEqual([1, 1]);
+    } finally {
+      globalThis.setTimeout = realSetTimeout;
+      spy.mockRestore();
+    }
+  });
+});

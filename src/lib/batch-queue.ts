@@ -61,6 +61,8 @@ export class BatchQueue<T> {
   private o: number;
   /** removes the page-exit hook */
   private x: () => void;
+  /** exports in flight: [deadline (epoch ms), give up] */
+  private s = new Set<[number, () => void]>();
 
   /**
    * @param e - where items go
@@ -102,6 +104,7 @@ export class BatchQueue<T> {
    * real bound when the collector is slow or down.
    */
   private next(timer?: boolean): void {
+    this.reap();
     const l = this.q.length;
     if (this.b || !l) return;
     if (timer || l >= this.n) {
@@ -135,15 +138,30 @@ export class BatchQueue<T> {
     while (this.q.length) this.send(this.q.splice(0, this.n));
   }
 
+  /**
+   * Gives up on exports past their deadline whose timeout timer never fired: workerd cancels a
+   * request's `waitUntil` work, timers included, about 30 s after the response, and such an
+   * export would otherwise hold the queue (and every later `forceFlush`) for the isolate's life.
+   */
+  private reap(): void {
+    const now = Date.now();
+    for (const e of this.s) if (e[0] < now) e[1]();
+  }
+
   /** One export; the promise settles when the exporter reports back or times out, never rejects. */
   private send(items: T[]): Promise<void> {
     const p = new Promise<void>((resolve) => {
+      const timeout = { code: 1, error: 'timeout' };
+      const entry: [number, () => void] = [Date.now() + this.o, () => end(timeout)];
+      // the first outcome wins: a late callback after a timeout is ignored
       const end = (r: { code: number; error?: unknown }): void => {
+        if (!this.s.delete(entry)) return;
         clearTimeout(t);
         if (r.code) report(0, 'export failed', r.error);
         resolve();
       };
-      const t = this.o < Infinity ? setTimeout(end, this.o, { code: 1, error: 'timeout' }) : undefined;
+      this.s.add(entry);
+      const t = this.o < Infinity ? setTimeout(end, this.o, timeout) : undefined;
       try {
         this.e.export(items, end);
       } catch (error) {
@@ -156,6 +174,7 @@ export class BatchQueue<T> {
 
   /** Exports everything queued and waits for every export in flight. */
   async forceFlush(): Promise<void> {
+    this.reap();
     this.drain();
     await this.f;
     await this.e.forceFlush?.();
