@@ -46,16 +46,13 @@ export function setGlobalMeterProvider(p: MeterProvider): boolean {
   const g = globals() as Waiting;
   if (g.m) return false;
   g.m = p;
-  const q = g.mq;
-  g.mq = undefined;
-  if (q)
-    for (const f of q) {
-      try {
-        f(p);
-      } catch (e) {
-        report(0, 'meter provider replay failed', e);
-      }
+  g.mq?.splice(0).forEach((f) => {
+    try {
+      f(p);
+    } catch (e) {
+      report(0, 'meter replay failed', e);
     }
+  });
   return true;
 }
 
@@ -75,15 +72,11 @@ class ProxyInstrument {
   /** The real instrument, once there is a provider; the SDK's batch callbacks read it too. */
   declare d?: Real;
   private readonly cb = new Set<ObservableCallback>();
-  constructor(
-    private readonly m: ProxyMeter,
-    private readonly k: string,
-    private readonly n: string,
-    private readonly o?: MetricOptions,
-  ) {}
+  /** @param f - makes the real instrument, when there is a provider */
+  constructor(private readonly f: () => Real | undefined) {}
   /** The real instrument, created (with the callbacks kept so far) when a provider exists. */
   i(): Real | undefined {
-    if (!this.d && (this.d = this.m.m()?.[this.k as 'createObservableGauge'](this.n, this.o) as Real | undefined))
+    if (!this.d && (this.d = this.f()))
       for (const c of this.cb) this.d.addCallback(c);
     return this.d;
   }
@@ -107,21 +100,30 @@ class ProxyInstrument {
  * A meter handed out before an SDK is installed: a no-op until then, and a working meter after,
  * so libraries that take their meter at import time record once the app registers an SDK.
  */
-class ProxyMeter {
+class ProxyMeter implements Meter {
   private d?: Meter;
   /** observables and batch callbacks to hand over when a provider is registered */
   private readonly w = new Map<ProxyInstrument | BatchObservableCallback, Observable[]>();
+  /** The real meter, once there is a provider. */
+  declare readonly m: () => Meter | undefined;
+  declare createCounter: Meter['createCounter'];
+  declare createUpDownCounter: Meter['createUpDownCounter'];
+  declare createHistogram: Meter['createHistogram'];
+  declare createGauge: Meter['createGauge'];
+  declare createObservableCounter: Meter['createObservableCounter'];
+  declare createObservableUpDownCounter: Meter['createObservableUpDownCounter'];
+  declare createObservableGauge: Meter['createObservableGauge'];
+
   constructor(n: string, v?: string, o?: MeterOptions) {
-    this.m = () => this.d || (this.d = provider()?.getMeter(n, v, o));
+    (this as { m: ProxyMeter['m'] }).m = () => this.d || (this.d = provider()?.getMeter(n, v, o));
+    // seven methods written once; observables wait for a provider when there is none yet
     for (const k of KINDS)
       (this as unknown as Record<string, unknown>)['create' + k] = (name: string, opts?: MetricOptions) => {
-        const x = new ProxyInstrument(this, 'create' + k, name, opts);
+        const x = new ProxyInstrument(() => this.m()?.[('create' + k) as 'createGauge'](name, opts) as Real | undefined);
         if (k[0] == 'O' && !x.i()) this.wait(x);
         return x;
       };
   }
-  /** The real meter, once there is a provider. */
-  declare m: () => Meter | undefined;
   /**
    * Keeps `x` until a provider is registered. The hook goes into the registry with the first
    * waiting item only, so meters taken again and again (per request, say) cost nothing there.
@@ -151,7 +153,7 @@ export const metrics = {
    * before that starts recording then).
    */
   getMeter(name: string, version?: string, options?: MeterOptions): Meter {
-    return provider()?.getMeter(name, version, options) ?? (new ProxyMeter(name, version, options) as unknown as Meter);
+    return provider()?.getMeter(name, version, options) ?? new ProxyMeter(name, version, options);
   },
   /** The registered meter provider, or a no-op one. */
   getMeterProvider(): MeterProvider {

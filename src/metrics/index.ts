@@ -1,7 +1,8 @@
 /**
  * otelite/metrics: the metrics SDK. Instruments aggregate in memory (`provider.ts` →
  * `stream.ts`); readers collect them (`periodic-reader.ts`) and hand them to an exporter
- * (the OTLP one is in `otelite/exporters/otlp-http-json`).
+ * (the OTLP one is in `otelite/exporters/otlp-http-json`). Views are opt-in: `view()`
+ * (`view.ts`) makes them, so an app that passes no `views` does not bundle their code.
  * @packageDocumentation
  */
 export { MeterProvider, DEFAULT_BOUNDARIES } from './provider';

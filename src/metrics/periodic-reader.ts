@@ -1,6 +1,6 @@
-import { report, warnConfig } from '../lib/diag';
-import type { ExportResult } from '../trace/sdk-types';
+import { report } from '../lib/diag';
 import { onPageExit } from '../lib/page-exit';
+import type { ExportResult } from '../trace/sdk-types';
 import type {
   AggregationTemporality,
   InstrumentType,
@@ -9,6 +9,7 @@ import type {
   PushMetricExporter,
   ResourceMetrics,
 } from './sdk-types';
+import { positive, within } from './stream';
 
 /** Options of {@link PeriodicExportingMetricReader}; the defaults are the specification's. */
 export interface PeriodicExportingMetricReaderOptions {
@@ -23,13 +24,8 @@ export interface PeriodicExportingMetricReaderOptions {
   exportTimeoutMillis?: number;
 }
 
-function positive(o: PeriodicExportingMetricReaderOptions, key: 'exportIntervalMillis' | 'exportTimeoutMillis', d: number): number {
-  const v = o[key];
-  if (v === undefined) return d;
-  if (typeof v == 'number' && v > 0) return v;
-  warnConfig(key, v, d);
-  return d;
-}
+/** A failed or timed-out export, or a failed collection. */
+const failed = (e: unknown): void => report(0, 'metrics export failed', e);
 
 /**
  * Collects on an interval and hands the metrics to a push exporter; also on `forceFlush`, at
@@ -80,23 +76,16 @@ export class PeriodicExportingMetricReader implements MetricReader {
     this.off = onPageExit(() => this.down || this.send(p.collectSync()));
   }
 
-  /** Hands `rm` to the exporter; resolves when it is done or timed out. Never rejects. */
-  private send(rm: ResourceMetrics): Promise<void> {
-    return new Promise((ok) => {
-      if (!rm.scopeMetrics.length) return ok();
-      // Infinity: no limit (a timer of Infinity would fire at once)
-      const t = this.to < Infinity ? setTimeout(end, this.to, { code: 1, error: Error('timeout') }) : undefined;
-      function end(r: ExportResult): void {
-        if (r.code) report(0, 'metrics export failed', r.error);
-        clearTimeout(t);
-        ok();
-      }
-      try {
-        this.e.export(rm, end);
-      } catch (error) {
-        end({ code: 1, error: error as Error });
-      }
-    });
+  /**
+   * Hands `rm` to the exporter (synchronously: page exit needs that); resolves when it is done
+   * or timed out. Never rejects.
+   */
+  private send(rm: ResourceMetrics): Promise<void> | void {
+    if (rm.scopeMetrics.length)
+      return within(new Promise<ExportResult>((ok) => this.e.export(rm, ok)), this.to, { code: 1, error: Error('timeout') }).then(
+        (r) => void (r.code && failed(r.error)),
+        failed,
+      );
   }
 
   /**
@@ -111,7 +100,7 @@ export class PeriodicExportingMetricReader implements MetricReader {
         this.w = undefined;
         if (p && !this.down) await this.send(await p.collect(this.to));
       })
-      .catch((e) => report(0, 'metrics collection failed', e)));
+      .catch(failed));
   }
 
   /** {@inheritDoc MetricReader.forceFlush} */

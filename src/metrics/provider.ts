@@ -1,10 +1,10 @@
-import { report, reportOnce, warnConfig } from '../lib/diag';
+import { report, reportOnce } from '../lib/diag';
 import { now } from '../lib/time';
 import type { Attributes, InstrumentationScope } from '../lib/types';
 import { defaultResource, type Resource } from '../trace/resource';
 import { KINDS, setGlobalMeterProvider } from './api';
-import type { InstrumentDescriptor, InstrumentType, MetricData, MetricReader, ResourceMetrics } from './sdk-types';
-import { AttrCache, bounds, NO_ATTRS, Stream, type StreamOwner, type StreamSpec, type View } from './stream';
+import type { InstrumentDescriptor, InstrumentType, MetricData, MetricReader, ResourceMetrics, ScopeMetrics } from './sdk-types';
+import { AttrCache, bounds, NO_ATTRS, positive, Stream, within, type StreamOwner, type StreamSpec, type View } from './stream';
 import type {
   BatchObservableCallback,
   Meter,
@@ -32,8 +32,6 @@ export interface MeterProviderConfig {
 
 /** An instrument of the SDK: every kind is this class (the API's interfaces narrow it). */
 class Instrument implements StreamOwner {
-  /** {@inheritDoc StreamOwner.t} */
-  readonly t = now();
   /** streams, one per reader (or per view and reader) */
   st: Stream[] = [];
   /** callbacks (observable instruments) */
@@ -83,7 +81,7 @@ class Instrument implements StreamOwner {
 
   /** {@inheritDoc Observable.addCallback} */
   addCallback(c: ObservableCallback): void {
-    if (this.a && typeof c == 'function') this.cb.add(c);
+    if (typeof c == 'function') this.cb.add(c);
   }
 
   /** {@inheritDoc Observable.removeCallback} */
@@ -160,19 +158,16 @@ export class MeterProvider implements ApiMeterProvider {
   private readonly ms = new Map<string, SdkMeter>();
 
   /** @param config - resource, readers, views and cardinality limit */
-  constructor({ resource, readers, views, cardinalityLimit: l }: MeterProviderConfig = {}) {
-    this.resource = defaultResource().merge(resource);
-    this.v = views;
-    this.l = l! > 0 ? l! : (l == null || warnConfig('cardinalityLimit', l, 2000), 2000);
-    (this.rd = [...(readers || [])]).forEach((r, n) =>
+  constructor(config: MeterProviderConfig = {}) {
+    this.resource = defaultResource().merge(config.resource);
+    this.v = config.views;
+    this.l = positive(config, 'cardinalityLimit', 2000);
+    (this.rd = [...(config.readers || [])]).forEach((r, n) =>
       r.setMetricProducer({
         collectSync: () => this.g(n),
         collect: async (timeout = 30000) => {
           const ps = this.run(n);
-          let t: ReturnType<typeof setTimeout> | undefined;
-          if (ps.length)
-            await Promise.race([Promise.all(ps), new Promise((ok) => timeout < Infinity && (t = setTimeout(ok, timeout)))]);
-          clearTimeout(t);
+          await within(Promise.all(ps), timeout);
           return this.g(n, ps);
         },
       }),
@@ -219,24 +214,22 @@ export class MeterProvider implements ApiMeterProvider {
   private run(n: number): Round {
     const ps: Round = [];
     const fail = (e: unknown): void => report(0, 'callback failed', e);
-    const call = (f: () => unknown): void => {
+    const call = <R>(f: (r: R) => unknown, r: R): void => {
       try {
-        const x = f() as Promise<unknown> | undefined;
+        const x = f(r) as Promise<unknown> | undefined;
         if (x?.then) ps.push(x.then(undefined, fail));
       } catch (e) {
         fail(e);
       }
     };
     for (const m of this.ms.values()) {
-      for (const i of m.is.values()) for (const cb of i.cb) call(() => cb({ observe: (v, a) => ps.x || i.add(v, a, 0, n) }));
+      for (const i of m.is.values()) for (const cb of i.cb) call(cb, { observe: (v, a) => ps.x || i.add(v, a, 0, n) });
       // `d`: the real instrument behind an API proxy (api.ts), which the callback may observe
       for (const [cb, obs] of m.bc)
-        call(() =>
-          cb({
-            observe: (o, v, a) =>
-              ps.x || (obs.includes(o) && (o = (o as { d?: Observable }).d || o) instanceof Instrument && o.add(v, a, 0, n)),
-          }),
-        );
+        call(cb, {
+          observe: (o, v, a) =>
+            ps.x || (obs.includes(o) && (o = (o as { d?: Observable }).d || o) instanceof Instrument && o.add(v, a, 0, n)),
+        });
     }
     return ps;
   }
@@ -245,7 +238,7 @@ export class MeterProvider implements ApiMeterProvider {
   private g(n: number, ps: Round = this.run(n)): ResourceMetrics {
     ps.x = 1;
     const e = now();
-    const scopeMetrics = [];
+    const scopeMetrics: ScopeMetrics[] = [];
     for (const m of this.ms.values()) {
       const metrics: MetricData[] = [];
       for (const i of m.is.values()) for (const s of i.st) if (s.r == n) s.collect(e, metrics);

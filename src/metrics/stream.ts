@@ -1,5 +1,5 @@
 import { isAttributeValue } from '../lib/attributes';
-import { report } from '../lib/diag';
+import { report, warnConfig } from '../lib/diag';
 import { now } from '../lib/time';
 import type { Attributes, InstrumentationScope } from '../lib/types';
 import type { Histogram, InstrumentDescriptor, MetricData, MetricDescriptor } from './sdk-types';
@@ -9,6 +9,24 @@ export type AttrSet = [key: string, attributes: Attributes];
 
 /** The empty attribute set. */
 export const NO_ATTRS: AttrSet = ['{}', {}];
+
+/**
+ * `p`, or `late` when `p` has not settled after `ms` (`Infinity`: no limit); the timer is
+ * cleared either way. Bounds a collection's async callbacks and an export.
+ */
+export const within = <T>(p: Promise<T>, ms: number, late?: T): Promise<T> => {
+  let t: Parameters<typeof clearTimeout>[0];
+  return Promise.race([p, new Promise<T>((ok) => ms < Infinity && (t = setTimeout(ok, ms, late)))]).finally(() => clearTimeout(t));
+};
+
+/**
+ * Option `key` of `o` when it is a positive number; else `d`, with one `console.warn` when a
+ * value was given (the cardinality limit, the reader's interval and timeout).
+ */
+export function positive<K extends string>(o: { [k in K]?: number }, key: K, d: number): number {
+  const v = o[key];
+  return typeof v == 'number' && v > 0 ? v : (v == null || warnConfig(key, v, d), d);
+}
 
 /** The specification's default histogram boundaries. */
 export const DEFAULT_BOUNDARIES = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
@@ -119,8 +137,6 @@ export interface Point {
 
 /** What a stream needs of its instrument. */
 export interface StreamOwner {
-  /** creation time */
-  readonly t: number;
   /** asynchronous (observable) */
   readonly a: boolean;
   /** monotonic sum */
@@ -204,7 +220,7 @@ export class Stream {
     this.b = c.b;
     this.c = c;
     this.l = l;
-    this.t = i.t;
+    this.t = now(); // the instrument's creation (streams are made with it)
     this.z();
   }
 
@@ -279,7 +295,7 @@ export class Stream {
       out.push({
         descriptor: this.c.md,
         aggregationTemporality: d ? 0 : 1,
-        dataPointType: g > 1 ? 0 : g ? 2 : 3,
+        dataPointType: [3, 2, 0][g],
         isMonotonic: i.mono,
         dataPoints: ps.map((p) => {
           let v: number | Histogram = p.v;
