@@ -217,3 +217,23 @@ describe('BatchSpanProcessor at page exit', () => {
     expect(exporter.export).not.toHaveBeenCalled();
   });
 });
+
+describe('onPageExit first', () => {
+  it('runs a `first` hook before the hooks already registered', async () => {
+    vi.resetModules();
+    const doc = { visibilityState: 'visible' };
+    const target = new EventTarget();
+    vi.stubGlobal('document', doc);
+    vi.stubGlobal('addEventListener', target.addEventListener.bind(target));
+    try {
+      const { onPageExit } = await import('./page-exit');
+      const order: string[] = [];
+      onPageExit(() => order.push('flush'));
+      onPageExit(() => order.push('end spans'), true);
+      target.dispatchEvent(new Event('pagehide'));
+      expect(order).toEqual(['end spans', 'flush']);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { report } from './diag';
 
-const hooks = new Set<() => void>();
+let hooks = new Set<() => void>();
 let exiting = false;
 let installed = false;
 
@@ -29,9 +29,11 @@ function run(): void {
  *
  * The listeners sit on `window` in the bubble phase, so they run after web-vitals' listeners
  * on `document` and see the values those just reported. Outside browsers this does nothing.
+ * `first` runs `fn` before the hooks already there (the flushes of batch processors and
+ * readers): for hooks that end or make spans the first flush must carry.
  * Returns a function that removes `fn`.
  */
-export function onPageExit(fn: () => void): () => void {
+export function onPageExit(fn: () => void, first?: boolean): () => void {
   const d = (globalThis as { document?: Document }).document;
   if (d && !installed) {
     installed = true;
@@ -40,6 +42,6 @@ export function onPageExit(fn: () => void): () => void {
     addEventListener('visibilitychange', () => (d.visibilityState == 'hidden' ? run() : back()));
     addEventListener('pageshow', back);
   }
-  hooks.add(fn);
+  hooks = new Set(first ? [fn, ...hooks] : [...hooks, fn]);
   return () => hooks.delete(fn);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactUrl, secretQuery } from './redact';
+import { DEFAULT_SECRETS, redactUrl, secretQuery } from './redact';
 
 describe('redactUrl', () => {
   it('redacts credentials and the conventions\' signed-URL parameters', () => {
@@ -18,4 +18,8 @@ describe('redactUrl', () => {
     const q = secretQuery(['token', 'a.b']);
     expect(redactUrl('https://x.com/?token=t&axb=1&a.b=2', q)).toBe('https://x.com/?token=REDACTED&axb=1&a.b=REDACTED');
   });
+});
+
+it('keeps the written-out default pattern equal to the built one', () => {
+  expect(DEFAULT_SECRETS.source).toBe(secretQuery().source);
 });

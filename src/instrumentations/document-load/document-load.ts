@@ -7,9 +7,10 @@ import { setSpan, setSpanContext, trace } from '../../trace/api';
 import { parseTraceParent } from '../../trace/propagation/trace-context';
 import type { Context } from '../../context/types';
 import type { SpanContext } from '../../trace/types';
-import { networkTiming, outcome, urlFull } from '../lib/http';
+import { redactUrl } from '../../lib/redact';
+import { networkTiming, outcome } from '../lib/http';
 import type { Instrumentation, UrlMatcher } from '../lib/types';
-import { httpUrl, matches, urlRules } from '../lib/url';
+import { list, matches } from '../lib/url';
 
 /** Options of {@link documentLoadInstrumentation}. */
 export interface DocumentLoadOptions {
@@ -84,7 +85,8 @@ function serverParent(nav: PerformanceNavigationTiming): SpanContext | undefined
  * ```
  */
 export function documentLoadInstrumentation(options: DocumentLoadOptions = {}): Instrumentation {
-  const rules = urlRules(options);
+  const ignore = list('ignoreUrls', options.ignoreUrls);
+  const redact = options.redactUrl;
   let cap = options.maxResourceSpans ?? 250;
   if (!(cap >= 0)) {
     warnConfig('maxResourceSpans', cap, 250);
@@ -105,20 +107,20 @@ export function documentLoadInstrumentation(options: DocumentLoadOptions = {}): 
     const end = navEntry()?.loadEventEnd;
     for (const r of list as PerformanceResourceTiming[]) {
       // after load: not part of the page load; data:, blob:, about: are no network fetches
-      if (SCRIPTED.test(r.initiatorType) || (end && r.startTime > end) || !/^https?:/.test(r.name) || matches(rules.i, r.name))
+      if (SCRIPTED.test(r.initiatorType) || (end && r.startTime > end) || !/^https?:/.test(r.name) || matches(ignore, r.name))
         continue;
       if (kept.length < cap) kept.push(r);
       else dropped++;
     }
   }
 
-  /** `url.full` of an entry's URL; undefined (not set) when not http(s) or `redactUrl` throws. */
+  /** `url.full` of an entry's (absolute, serialised) URL; undefined (not set) when `redactUrl` throws. */
   function full(name: string): string | undefined {
     try {
-      const u = httpUrl(name);
-      return u && (rules.x ? rules.x(urlFull(u)) : urlFull(u));
+      const u = redactUrl(name);
+      return redact ? redact(u) : u;
     } catch (e) {
-      report(1, 'redactUrl failed', e);
+      report(1, 'redactUrl', e);
     }
   }
 
@@ -161,7 +163,7 @@ export function documentLoadInstrumentation(options: DocumentLoadOptions = {}): 
       kept = [];
       root.end(o + nav.loadEventEnd);
     } catch (e) {
-      report(0, 'document load not traced', e);
+      report(0, 'document-load', e);
     }
   }
 
@@ -193,7 +195,7 @@ export function documentLoadInstrumentation(options: DocumentLoadOptions = {}): 
         buf = true;
       }
       // a page that goes away before the idle callback: its spans go with the exit flush
-      off = onPageExit(collect);
+      off = onPageExit(collect, true);
       // made in a task after the load event (its end is known then), when the page is idle
       const later = (): void =>
         void setTimeout(() =>

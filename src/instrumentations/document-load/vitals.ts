@@ -35,20 +35,14 @@ export function recordVitals(v: Vitals, opts?: object, extra?: Extra): Instrumen
   const hist: Record<string, Histogram> = {};
   /** the id and value last emitted for each vital */
   const seen: Record<string, [string, number]> = {};
-  /** the latest INP report while the page is visible: not final yet */
+  /** INP's latest report, emitted when the page hides (see enable) */
   let held: Metric | undefined;
 
   function record(m: Metric): void {
     try {
       if (!on) return;
-      const n = m.name.toLowerCase(); console.log('REC', m.name, m.value, m.delta, document.visibilityState, JSON.stringify(m.entries.map((e) => [e.name, e.duration, e.entryType])));
+      const n = m.name.toLowerCase();
       const { id, value } = m;
-      if (n == 'inp') {
-        // web-vitals reports INP's changes as they come (reportAllChanges, see enable): only the
-        // one at hide is final (a report while visible is kept, for the hide listener below)
-        if (document.visibilityState != 'hidden') return void (held = m);
-        held = undefined;
-      }
       const nav = { 'browser.web_vital.navigation_type': m.navigationType };
       const [was, prev] = seen[n] || [];
       seen[n] = [id, value];
@@ -61,7 +55,7 @@ export function recordVitals(v: Vitals, opts?: object, extra?: Extra): Instrumen
       const a: LogAttributes = {
         'browser.web_vital.name': n,
         'browser.web_vital.value': value,
-        // since the last report emitted (INP's changes while visible are not)
+        // since the last report emitted (INP's changes before the hide are not)
         'browser.web_vital.delta': was == id ? value - prev! : value,
         'browser.web_vital.id': id,
         'browser.web_vital.rating': m.rating,
@@ -71,7 +65,7 @@ export function recordVitals(v: Vitals, opts?: object, extra?: Extra): Instrumen
       // the root context: a vital belongs to the page, not to whatever span is active then
       logger.emit({ eventName: 'browser.web_vital', attributes: a, context: ROOT_CONTEXT });
     } catch (e) {
-      report(0, 'web vital not recorded', e);
+      report(0, 'web-vitals', e);
     }
   }
 
@@ -82,16 +76,22 @@ export function recordVitals(v: Vitals, opts?: object, extra?: Extra): Instrumen
       if (started || typeof document == 'undefined') return;
       started = true;
       try {
-        // INP with every change: without it, web-vitals 6 loses an interaction followed by a
-        // navigation within ~1 s (its idle callback still pending at hide runs after its own
-        // hide report, which then has nothing to report). Its report at hide comes in a capture
-        // listener on window; this listener on the document runs after it and before the
-        // page-exit flush (window, bubble phase), and emits the last value when there was none.
-        document.addEventListener('visibilitychange', () => held && record(held));
+        // INP with every change, kept until the page hides, then recorded once: web-vitals 6
+        // loses an interaction followed by a hide within ~1 s otherwise (the entries wait for an
+        // idle callback that runs after its own hide report, which then has nothing to report),
+        // and can report twice during one hide (the first-input fallback, then the
+        // interaction). Its hide listeners are capture listeners on window; this one on the
+        // document runs after all of them and before the page-exit flush (window, bubble).
+        document.addEventListener('visibilitychange', () => {
+          if (held && document.visibilityState == 'hidden') {
+            record(held);
+            held = undefined;
+          }
+        });
         for (const f of [v.onCLS, v.onFCP, v.onLCP, v.onTTFB]) f(record, opts);
-        v.onINP(record, { ...opts, reportAllChanges: true });
+        v.onINP((m) => (held = m), { ...opts, reportAllChanges: true });
       } catch (e) {
-        report(0, 'web vitals not started', e);
+        report(0, 'web-vitals', e);
       }
     },
     disable() {

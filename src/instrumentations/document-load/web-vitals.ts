@@ -13,13 +13,14 @@ import { recordVitals } from './vitals';
  *   (its first report: a page hidden and shown again reports INP and CLS again, with the same id;
  *   only the events carry those updates);
  * - as `browser.web_vital` events (log records, in the root context) with
- *   `browser.web_vital.name` (`lcp`, `inp`, `cls`, `fcp`, `ttfb`), `.value`, `.delta`, `.id`,
- *   `.rating` and `.navigation_type`, for every report.
+ *   `browser.web_vital.name` (`lcp`, `inp`, `cls`, `fcp`, `ttfb`), `.value`, `.delta` (since the
+ *   previous event of the same id), `.id`, `.rating` and `.navigation_type`, for every report.
  *
  * INP and CLS are final when the page hides: web-vitals reports them in its `visibilitychange`
- * listener, which runs before the page-exit flush of otelite's metric reader and log processor
+ * listeners, which run before the page-exit flush of otelite's metric reader and log processor
  * (both flush at `pagehide` and again at `visibilitychange` to hidden), so they leave with that
- * very exit.
+ * very exit. INP is asked for with every change and recorded once per hide, with its last value:
+ * web-vitals 6.2 on its own loses an interaction followed by a navigation within about a second.
  *
  * web-vitals cannot be stopped once started: `disable()` mutes it, `enable()` unmutes it. For
  * what caused each value (elements, interaction types), use

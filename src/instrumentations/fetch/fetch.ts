@@ -59,8 +59,8 @@ export function fetchInstrumentation(options: HttpInstrumentationOptions = {}): 
           // below us reads them
           sent = { ...init, headers: h };
           // Any init resets a Request's referrer and policy (Fetch, new Request() step 14):
-          // carry them over when the caller passed none.
-          if (req && empty(init)) {
+          // carry them over when the caller passed none (init is a plain object or nothing).
+          if (req && !Object.keys(init || 0).length) {
             sent.referrer = req.referrer;
             sent.referrerPolicy = req.referrerPolicy;
           }
@@ -113,7 +113,7 @@ export function fetchInstrumentation(options: HttpInstrumentationOptions = {}): 
         on = true;
       } catch (e) {
         // no fetch, or a read-only one
-        report(1, 'fetch not instrumented', e);
+        report(1, 'fetch', e);
       }
     },
     disable() {
@@ -124,10 +124,4 @@ export function fetchInstrumentation(options: HttpInstrumentationOptions = {}): 
       }
     },
   };
-}
-
-/** Whether `o` has no enumerable member (undefined is empty): fetch's "init is empty". */
-function empty(o?: object): boolean {
-  for (const _ in o) return false;
-  return true;
 }

@@ -187,7 +187,7 @@ describe('resource timing', () => {
     settle(w);
     vi.advanceTimersByTime(999);
     expect(s.ended).toBe(false);
-    // one shared timer sweeps every 250 ms: ended by the first sweep after 1 s
+    // ended 1 s after the answer
     vi.advanceTimersByTime(300);
     expect(s.ended).toBe(true);
     expect(s.events).toEqual([]);

@@ -44,7 +44,7 @@ export interface UrlRules {
  * trailing slash (so that {@link matches} can check the boundary after them); anything else is
  * reported and skipped.
  */
-const list = (key: string, v: unknown): UrlMatcher[] =>
+export const list = (key: string, v: unknown): UrlMatcher[] =>
   ([] as unknown[]).concat(v ?? []).flatMap((m): UrlMatcher[] => {
     const u = typeof m == 'string' && httpUrl(m);
     if (m instanceof RegExp) return [m];

@@ -134,7 +134,7 @@ export function xhrInstrumentation(options: HttpInstrumentationOptions = {}): In
         on = true;
       } catch (e) {
         // no XMLHttpRequest here (service workers, edge runtimes)
-        report(2, 'xhr not instrumented', e);
+        report(2, 'xhr', e);
       }
     },
     disable() {
