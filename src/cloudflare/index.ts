@@ -14,6 +14,7 @@ import { createRelay, type RelayConfig } from '../lib/edge/relay';
 import { createEdgeSdk, type EdgeSdk } from '../lib/edge/sdk';
 import { serveEvent, serveRequest, type Keep } from '../lib/edge/server';
 import type { Attributes } from '../lib/types';
+import type { SpanKind } from '../trace/types';
 
 export type { EdgeConfig, SamplerName } from '../lib/edge/config';
 export type { RelayConfig } from '../lib/edge/relay';
@@ -63,7 +64,7 @@ export function instrument<H extends object, E = Record<string, unknown>>(
   config?: ConfigOrFactory<EdgeConfig, E>,
 ): H {
   if (typeof handler != 'object' || !handler) {
-    warnConfig('handler', typeof handler, 'the handler, not instrumented (pass the handler object)');
+    warnConfig('handler', typeof handler, 'it, not instrumented');
     return handler;
   }
   const h = handler as Traced<E>;
@@ -77,7 +78,7 @@ export function instrument<H extends object, E = Record<string, unknown>>(
         const c = typeof config == 'function' ? config(env) : config;
         return (sdk = await createEdgeSdk(c || {}, objectEnv(env), 'otelite/cloudflare', FLAG));
       } catch (e) {
-        report(0, 'otelite/cloudflare setup failed; not tracing', e);
+        report(0, 'setup failed', e);
       }
     })());
 
@@ -91,39 +92,42 @@ export function instrument<H extends object, E = Record<string, unknown>>(
     // once set up, no extra await per request
     out.fetch = (req, env, ctx) => (sdk ? traced(sdk, req, env, ctx) : sdkOf(env).then((s) => traced(s, req, env, ctx)));
   }
-  if (typeof h.scheduled == 'function') {
-    out.scheduled = async (ctrl, env, ctx) => {
-      const s = await sdkOf(env);
-      const call = () => h.scheduled!(ctrl, env, ctx);
-      if (!s) return call();
-      const t = new Date(ctrl.scheduledTime);
-      const a: Attributes = { 'faas.trigger': 'timer', 'faas.cron': ctrl.cron };
-      if (!isNaN(+t)) a['faas.time'] = t.toISOString();
-      return serveEvent(s, 'scheduled', 1, a, keep(ctx), call);
-    };
-  }
-  if (typeof h.queue == 'function') {
-    out.queue = async (batch, env, ctx) => {
-      const s = await sdkOf(env);
-      const call = () => h.queue!(batch, env, ctx);
-      return s
-        ? serveEvent(
-            s,
-            'process ' + batch.queue,
-            4,
-            {
-              'faas.trigger': 'pubsub',
-              'messaging.system': 'cloudflare_queues',
-              'messaging.destination.name': batch.queue,
-              'messaging.operation.type': 'process',
-              'messaging.operation.name': 'process',
-              'messaging.batch.message_count': batch.messages.length,
-            },
-            keep(ctx),
-            call,
-          )
-        : call();
-    };
+  // the other invocations: a span each, a root of its own trace
+  const events: [keyof Traced<E>, (x: never) => [string, SpanKind, Attributes]][] = [
+    [
+      'scheduled',
+      (c: { cron: string; scheduledTime: number }) => {
+        const t = new Date(c.scheduledTime);
+        const a: Attributes = { 'faas.trigger': 'timer', 'faas.cron': c.cron };
+        if (!isNaN(+t)) a['faas.time'] = t.toISOString();
+        return ['scheduled', 1, a];
+      },
+    ],
+    [
+      'queue',
+      (b: { queue: string; messages: readonly unknown[] }) => [
+        'process ' + b.queue,
+        4,
+        {
+          'faas.trigger': 'pubsub',
+          'messaging.system': 'cloudflare_queues',
+          'messaging.destination.name': b.queue,
+          'messaging.operation.type': 'process',
+          'messaging.operation.name': 'process',
+          'messaging.batch.message_count': b.messages.length,
+        },
+      ],
+    ],
+  ];
+  for (const [m, describe] of events) {
+    const fn = h[m] as ((x: unknown, env: E, ctx: ExecutionContextLike) => unknown) | undefined;
+    if (typeof fn == 'function') {
+      (out as Record<string, unknown>)[m] = async (x: never, env: E, ctx: ExecutionContextLike) => {
+        const s = await sdkOf(env);
+        const call = () => fn.call(h, x, env, ctx);
+        return s ? serveEvent(s, ...describe(x), keep(ctx), call) : call();
+      };
+    }
   }
   return out;
 }

@@ -1,8 +1,10 @@
 /**
- * DESIGN.md's configuration vocabulary, parsed and checked one way for every distro: the web
- * distro (`init`, the snippet's `data-*` attributes) and the edge adapters (config objects and
- * `OTEL_*` variables). One table says how each key is checked; a bad value gets one
- * `console.warn` naming the key and the value, and the safe default.
+ * DESIGN.md's configuration vocabulary, parsed one way for every distro: the web distro (`init`,
+ * the snippet's `data-*` attributes) and the edge adapters (config objects and `OTEL_*`
+ * variables, see {@link withEnv}). The web distro checks every key against {@link COMMON} (plus
+ * its own keys) with {@link check}; the edge adapters parse with the same helpers and leave the
+ * checks to where the values are used (exporter, sampler, propagators), which a worker carries
+ * anyway. A bad value gets one `console.warn` naming the key and the value, and a safe default.
  * @packageDocumentation
  */
 import type { UrlMatcher } from '../instrumentations/lib/types';
@@ -35,19 +37,14 @@ export const flag = (v: unknown): boolean | undefined => {
 
 /**
  * A `k=v,k2=v2` string (the format of `OTEL_RESOURCE_ATTRIBUTES` and `OTEL_EXPORTER_OTLP_HEADERS`:
- * keys and values percent-decoded, blanks trimmed) or an object whose values pass `ok`. A
- * malformed string is discarded as a whole, as the SDK environment specification asks; an
- * object loses only its bad entries. One warning for each.
+ * keys and values percent-decoded, blanks trimmed) as an object; an object as it is. A malformed
+ * string is discarded as a whole, as the SDK environment specification asks, with one warning;
+ * so is anything else. See {@link checkedValues} for objects.
  */
-export function keyValues(key: string, v: unknown, ok: (x: unknown) => boolean = (x) => typeof x == 'string'): Record<string, never> {
-  const out: Record<string, unknown> = {};
-  if (v && typeof v == 'object' && !Array.isArray(v)) {
-    for (const k in v) {
-      const x = (v as Record<string, unknown>)[k];
-      if (ok(x)) out[k] = x;
-      else warnConfig(key + '.' + k, x, 'skipped');
-    }
-  } else if (v !== undefined) {
+export function keyValues(v: unknown, key: string): Record<string, never> {
+  const out: Record<string, string> = {};
+  if (v && typeof v == 'object' && !Array.isArray(v)) return v as Record<string, never>;
+  if (v !== undefined) {
     try {
       if (typeof v != 'string') throw 0;
       for (const p of list(v)) {
@@ -64,12 +61,26 @@ export function keyValues(key: string, v: unknown, ok: (x: unknown) => boolean =
   return out as Record<string, never>;
 }
 
+/** {@link keyValues}, as a copy without the values that fail `ok` (each warned about). */
+export const checkedValues =
+  (ok: (x: unknown) => boolean = (x) => typeof x == 'string'): Check =>
+  (v, key) => {
+    const out: Record<string, unknown> = { ...keyValues(v, key) };
+    for (const k in out) {
+      if (!ok(out[k])) {
+        warnConfig(key + '.' + k, out[k], 'skipped');
+        delete out[k];
+      }
+    }
+    return out;
+  };
+
 /**
  * URL matchers from strings (`/re/flags` is a RegExp), RegExps, or a list or comma-separated
  * string of them. Strings must be http(s) URLs (relative ones resolve against the page): a bad
  * entry is reported here, once, and left out.
  */
-export function matchers(key: string, v: unknown): UrlMatcher[] {
+export function matchers(v: unknown, key: string): UrlMatcher[] {
   const out: UrlMatcher[] = [];
   for (const m of v instanceof RegExp ? [v] : list(v)) {
     try {
@@ -85,70 +96,64 @@ export function matchers(key: string, v: unknown): UrlMatcher[] {
 }
 
 /**
- * Checks one key's value: returns what to use. Gets the value (undefined when absent) and the
- * key (for its warning).
+ * Checks one key's value (undefined when absent): returns what to use, or undefined when the
+ * value is bad (then {@link check} warns) or absent.
  */
 export type Check = (v: unknown, key: string) => unknown;
 
-/**
- * A check from a test that returns the value to use, or undefined when `v` is bad: then one
- * warning and `d`. An absent value is `d` without a warning.
- */
-export const checked =
-  (test: (v: never) => unknown, d?: unknown): Check =>
-  (v, k) => {
-    if (v === undefined) return d;
-    const r = test(v as never);
-    if (r === undefined) warnConfig(k, v, d);
-    return r ?? d;
-  };
+/** A check that keeps the values `test` passes. */
+export const is =
+  (test: (v: never) => unknown): Check =>
+  (v) =>
+    v !== undefined && test(v as never) ? v : undefined;
 
-/** `test` as a check that keeps `v` when `test` passes. */
-export const when = (test: (v: never) => unknown, d?: unknown): Check => checked((v) => (test(v) ? v : undefined), d);
-
-/** A check of an enumeration: one of the comma-separated `names`, any case. */
-export const oneOf = (names: string, d?: unknown): Check =>
-  checked((v: unknown) => {
-    const s = typeof v == 'string' ? v.trim().toLowerCase() : '';
-    return s && names.split(',').includes(s) ? s : undefined;
-  }, d);
-
-/** A check for an object with a method `m` (a sampler, a context manager...). */
-export const hasMethod = (m: string): Check => when((v: Record<string, unknown>) => typeof v[m] == 'function');
+/** A check of an enumeration: one of the comma-separated `names`, in any case. */
+export const oneOf =
+  (names: string): Check =>
+  (v) =>
+    names.split(',').find((n) => n == String(v).trim().toLowerCase());
 
 /** A check for a function (a hook). */
-export const isFunction: Check = when((v) => typeof v == 'function');
+export const isFunction: Check = /* @__PURE__ */ is((v) => typeof v == 'function');
 
 /** Values kept as they are. */
 const any: Check = (v) => v;
 
-/** The keys every distro knows and how each is checked. */
+/** The keys every distro knows, and how each is checked. */
 export const COMMON: Record<string, Check> = {
-  serviceName: when((v) => typeof v == 'string' && v),
-  resourceAttributes: (v, k) => keyValues(k, v, isAttributeValue),
-  endpoint: when((v) => typeof v == 'string' && v && httpUrl(v)),
-  headers: (v, k) => keyValues(k, v),
-  compression: oneOf('gzip,none'),
-  sampler: when((v: { shouldSample?: unknown }) => typeof v == 'string' || typeof v.shouldSample == 'function'),
+  serviceName: /* @__PURE__ */ is((v) => typeof v == 'string' && v),
+  resourceAttributes: /* @__PURE__ */ checkedValues(isAttributeValue),
+  // an http(s) URL, or a path on the page's origin (a regular expression: in Chromium the URL
+  // parser's first use costs the snippet's task 0.05 ms)
+  endpoint: /* @__PURE__ */ is((v) => typeof v == 'string' && /^(https?:\/\/[^\s/?#]|\/)/i.test(v)),
+  headers: /* @__PURE__ */ checkedValues(),
+  compression: /* @__PURE__ */ oneOf('gzip,none'),
+  sampler: /* @__PURE__ */ is((v: { shouldSample?: unknown }) => typeof v == 'string' || typeof v.shouldSample == 'function'),
   // checked where the sampler is made (its range depends on the sampler)
   samplerArg: any,
   propagators: (v) => (v === undefined ? ['tracecontext', 'baggage'] : list(v)),
-  propagateTo: (v, k) => matchers(k, v),
-  ignoreUrls: (v, k) => matchers(k, v),
+  propagateTo: matchers,
+  ignoreUrls: matchers,
   instrumentations: any,
   disabledInstrumentations: list,
-  disabled: checked(flag, false),
+  disabled: flag,
 };
 
 /**
  * `c` checked against `table`: an object with every key of the table, each value as its check
- * returned it. Keys `c` has and the table does not are typos worth a warning. Never throws for
- * bad values.
+ * returned it, or `defaults`' value for the key when that was undefined. A bad value gets one
+ * warning naming the key, the value and the default; so does a key `c` has and the table does
+ * not (a typo). Never throws for bad values.
  */
-export function check<T>(c: object, table: Record<string, Check>): T {
+export function check<T>(c: object, table: Record<string, Check>, defaults: Record<string, unknown> = { disabled: false }): T {
   const out: Record<string, unknown> = {};
-  for (const k in c) if (!(k in table)) warnConfig('config key', k, 'nothing (unknown key)');
-  for (const k in table) out[k] = table[k]((c as Record<string, unknown>)[k], k);
+  for (const k in c) if (!(k in table)) warnConfig('config key', k, 'ignored');
+  for (const k in table) {
+    const v = (c as Record<string, unknown>)[k];
+    const r = table[k](v, k);
+    if (v !== undefined && r === undefined) warnConfig(k, v, defaults[k]);
+    out[k] = r ?? defaults[k];
+  }
   return out as T;
 }
 
@@ -158,13 +163,12 @@ export function check<T>(c: object, table: Record<string, Check>): T {
  * `disabledInstrumentations` turns names off. Only names in `names` come back.
  */
 export function instrumentations(ch: unknown, off: string[], names: string[]): Record<string, object> {
-  const obj = ch && typeof ch == 'object' && !Array.isArray(ch) ? (ch as Record<string, unknown>) : undefined;
+  const obj = (ch && typeof ch == 'object' && !Array.isArray(ch) && ch) as Record<string, unknown> | false;
   const named = obj ? Object.keys(obj) : list(ch);
-  for (const n of [...named, ...off]) if (!INSTRUMENTATIONS.includes(n)) warnConfig('instrumentations', n, names);
   const out: Record<string, object> = {};
+  for (const n of [...named, ...off]) if (!INSTRUMENTATIONS.includes(n)) warnConfig('instrumentations', n, names);
   for (const n of names) {
-    let o: unknown = obj ? (obj[n] ?? true) : ch === undefined || named.includes(n);
-    if (typeof o == 'string') o = flag(o);
+    const o = obj ? (flag(obj[n]) ?? obj[n] ?? true) : ch === undefined || named.includes(n);
     if (o && !off.includes(n)) out[n] = typeof o == 'object' ? o : {};
   }
   return out;
@@ -191,17 +195,6 @@ export function propagatorFrom(
 }
 
 /**
- * The `OTEL_*` variables (less the prefix) and the config keys they fill, in pairs: the SDK
- * environment specification's names and DESIGN.md's.
- */
-const ENV = (
-  'SERVICE_NAME serviceName RESOURCE_ATTRIBUTES resourceAttributes EXPORTER_OTLP_ENDPOINT endpoint ' +
-  'EXPORTER_OTLP_HEADERS headers EXPORTER_OTLP_COMPRESSION compression TRACES_SAMPLER sampler ' +
-  'TRACES_SAMPLER_ARG samplerArg PROPAGATORS propagators WEB_EXCLUDED_URLS ignoreUrls ' +
-  'WEB_DISABLED_INSTRUMENTATIONS instrumentations SDK_DISABLED disabled'
-).split(' ');
-
-/**
  * `config` with every key it leaves out (undefined or null) filled from the `OTEL_*` variable of
  * that key, as the raw string the config would take; empty variables count as unset (the spec).
  * `OTEL_WEB_EXCLUDED_URLS` is a list of regular expressions; `OTEL_WEB_DISABLED_INSTRUMENTATIONS`
@@ -209,6 +202,13 @@ const ENV = (
  */
 export function withEnv<C extends object>(config: C, env: EnvReader): C {
   const c = { ...config } as Record<string, unknown>;
+  // the OTEL_* variables (less the prefix) and the keys they fill, in pairs
+  const ENV = (
+    'SERVICE_NAME serviceName RESOURCE_ATTRIBUTES resourceAttributes EXPORTER_OTLP_ENDPOINT endpoint ' +
+    'EXPORTER_OTLP_HEADERS headers EXPORTER_OTLP_COMPRESSION compression TRACES_SAMPLER sampler ' +
+    'TRACES_SAMPLER_ARG samplerArg PROPAGATORS propagators WEB_EXCLUDED_URLS ignoreUrls ' +
+    'WEB_DISABLED_INSTRUMENTATIONS instrumentations SDK_DISABLED disabled'
+  ).split(' ');
   for (let i = 0; i < ENV.length; i += 2) {
     const v = env('OTEL_' + ENV[i]);
     const k = ENV[i + 1];

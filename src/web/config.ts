@@ -1,5 +1,4 @@
-import { check, checked, COMMON, flag, hasMethod, instrumentations, INSTRUMENTATIONS, isFunction, list, oneOf } from '../lib/config';
-import { warnConfig } from '../lib/diag';
+import { check, COMMON, flag, instrumentations, INSTRUMENTATIONS, is, isFunction, list, oneOf } from '../lib/config';
 import { redactUrl, SECRET_PARAMS, secretQuery } from '../lib/redact';
 import type { Attributes } from '../lib/types';
 import type { ContextManager } from '../context/types';
@@ -143,9 +142,10 @@ export interface Resolved {
  * record nothing.
  */
 export function redactor(params: string[], hook?: (url: string) => string): (url: string) => string {
-  const q = secretQuery(params);
+  let q: RegExp | undefined;
   return (url) => {
-    url = redactUrl(url, q);
+    // the pattern is made at the first URL, off the snippet's task
+    url = redactUrl(url, (q ||= secretQuery(params)));
     if (!hook) return url;
     try {
       const r = hook(url);
@@ -159,18 +159,15 @@ export function redactor(params: string[], hook?: (url: string) => string): (url
 /** How each key of {@link WebConfig} is checked: DESIGN.md's shared keys, then the distro's own. */
 const TABLE = {
   ...COMMON,
-  transport: oneOf('fetch,beacon'),
-  session: (v: unknown, k: string) => {
+  transport: /* @__PURE__ */ oneOf('fetch,beacon'),
+  session: (v: unknown) => {
     const f = flag(v);
-    if (v && typeof v == 'object') return v;
-    if (v == 'local' || v == 'session') return { storage: v };
-    if (v !== undefined && f === undefined) warnConfig(k, v, 'session');
-    return f !== false && {};
+    return v && typeof v == 'object' ? v : v == 'local' || v == 'session' ? { storage: v } : f === false ? f : f && {};
   },
   redactQueryParams: list,
   redactUrl: isFunction,
-  contextManager: hasMethod('active'),
-  debug: checked(flag, false),
+  contextManager: /* @__PURE__ */ is((v: ContextManager) => typeof v.active == 'function'),
+  debug: flag,
 };
 
 /**
@@ -178,7 +175,11 @@ const TABLE = {
  * default used instead) or unknown key, and safe defaults. Never throws for bad input.
  */
 export function resolve(config: WebConfig): Resolved {
-  const c = check<Resolved & { serviceName?: string; disabledInstrumentations: string[]; redactQueryParams: string[] }>(config, TABLE);
+  const c = check<Resolved & { serviceName?: string; disabledInstrumentations: string[]; redactQueryParams: string[] }>(config, TABLE, {
+    session: {},
+    disabled: false,
+    debug: false,
+  });
   if (c.serviceName) c.resourceAttributes['service.name'] = c.serviceName;
   c.instrumentations = instrumentations(c.instrumentations, c.disabledInstrumentations, ALL);
   c.redactUrl = redactor([...SECRET_PARAMS, ...c.redactQueryParams], c.redactUrl);

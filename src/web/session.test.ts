@@ -159,8 +159,8 @@ describe('createSession', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const sid = createSession({ inactivityTimeoutMs: -1, maxDurationMs: 'x' as never }, onStart);
     expect(warn.mock.calls.map((c) => c[0])).toEqual([
-      'otelite: invalid session.inactivityTimeoutMs -1; using 900000',
-      'otelite: invalid session.maxDurationMs "x"; using 14400000',
+      'otelite: invalid inactivityTimeoutMs -1; using 900000',
+      'otelite: invalid maxDurationMs "x"; using 14400000',
     ]);
     const a = sid();
     t += 14 * 60_000;

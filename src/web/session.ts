@@ -1,4 +1,4 @@
-import { report, warnConfig } from '../lib/diag';
+import { numberOption, report } from '../lib/diag';
 import { now } from '../lib/time';
 import { RandomIdGenerator } from '../trace/id-generator';
 
@@ -27,14 +27,6 @@ export const KEY = 'otelite.session';
 // Activity is written back at most this often: storage writes are synchronous disk work.
 const WRITE_EVERY = 5000;
 
-const ms = (o: SessionOptions, k: 'inactivityTimeoutMs' | 'maxDurationMs', d: number): number => {
-  const v = o[k];
-  if (v === undefined) return d;
-  if (typeof v == 'number' && v > 0) return v;
-  warnConfig('session.' + k, v, d);
-  return d;
-};
-
 /**
  * The `session.id` of the semantic conventions: a random id kept in Web Storage with
  * inactivity and maximum-age expiry. Storage can be missing or throw on any access (private
@@ -44,10 +36,13 @@ const ms = (o: SessionOptions, k: 'inactivityTimeoutMs' | 'maxDurationMs', d: nu
  * previous id when one expired on this page or in storage).
  */
 export function createSession(o: SessionOptions, onStart: (id: string, previous?: string) => void): () => string {
-  const idle = ms(o, 'inactivityTimeoutMs', 9e5);
-  const max = ms(o, 'maxDurationMs', 144e5);
+  // positive numbers (5e-324 is the smallest)
+  const idle = numberOption(o, 'inactivityTimeoutMs', 9e5, 5e-324);
+  const max = numberOption(o, 'maxDurationMs', 144e5, 5e-324);
   let store: Storage | undefined;
   try {
+    // any access may throw (private mode, sandboxed iframes, blocked cookies): then the session
+    // lives in memory, for this page
     store = o.storage == 'local' ? localStorage : sessionStorage;
     store.getItem(KEY);
   } catch {
@@ -61,7 +56,9 @@ export function createSession(o: SessionOptions, onStart: (id: string, previous?
       // no store, nothing stored, or not ours
     }
   };
+  let written = 0;
   const write = (v: Stored): void => {
+    written = v.l;
     try {
       store?.setItem(KEY, JSON.stringify(v));
     } catch (e) {
@@ -69,24 +66,16 @@ export function createSession(o: SessionOptions, onStart: (id: string, previous?
     }
   };
   let cur = read();
-  let written = cur ? cur.l : 0;
+  if (cur) written = cur.l;
   return () => {
     const t = now();
     // another tab may have rolled or touched a shared session
     if (store && t - written >= WRITE_EVERY) cur = read() || cur;
     if (!cur || t - cur.l > idle || t - cur.s > max) {
       const prev = cur && cur.i;
-      cur = { i: new RandomIdGenerator().generateTraceId(), s: t, l: t };
-      write(cur);
-      written = t;
+      write((cur = { i: new RandomIdGenerator().generateTraceId(), s: t, l: t }));
       onStart(cur.i, prev);
-    } else {
-      cur.l = t;
-      if (t - written >= WRITE_EVERY) {
-        write(cur);
-        written = t;
-      }
-    }
+    } else if (((cur.l = t), t - written >= WRITE_EVERY)) write(cur);
     return cur.i;
   };
 }

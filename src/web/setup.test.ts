@@ -24,7 +24,9 @@ beforeEach(() => {
   });
   warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
 });
-afterEach(() => {
+afterEach(async () => {
+  // the setup's deferred task (idle work) runs within the test that made it
+  await new Promise((r) => setTimeout(r, 2));
   vi.unstubAllGlobals();
   vi.restoreAllMocks();
   delete (globalThis as Record<symbol, unknown>)[Symbol.for('otelite')];
@@ -95,7 +97,7 @@ describe('initWith', () => {
     const a = initWith({ ...BASE, serviceName: 'one' }, { instrumentations: {} });
     const b = initWith({ ...BASE, serviceName: 'two' }, { instrumentations: {} });
     expect(b).toBe(a);
-    expect(warn.mock.calls.map((c: unknown[]) => c[0])).toEqual(['otelite: init() was called again; keeping the first setup (the new config is ignored)']);
+    expect(warn.mock.calls.map((c: unknown[]) => c[0])).toEqual(['otelite: init() called again; the first setup is kept']);
   });
 
   it('disabled: nothing is installed, the API stays a no-op', async () => {
@@ -157,6 +159,39 @@ describe('initWith', () => {
     await o.shutdown();
   });
 
+  it('makes the SDK at the first telemetry, not during init, and loses nothing recorded through tracers and loggers taken before', async () => {
+    let tracer: ReturnType<typeof trace.getTracer> | undefined;
+    let logger: ReturnType<typeof logs.getLogger> | undefined;
+    const early = (): Instrumentation => {
+      // what fetch, XHR and errors do: take their tracer and logger when created
+      tracer = trace.getTracer('early');
+      logger = logs.getLogger('early');
+      return { name: 'fetch', enable() {}, disable() {} };
+    };
+    const o = initWith(BASE, { instrumentations: { fetch: early }, metrics: metricsPipeline });
+    // not made yet: the globals are getters that make it
+    for (const k of ['t', 'l', 'm', 'p', 'c']) expect(typeof Object.getOwnPropertyDescriptor(globals(), k)?.get).toBe('function');
+    tracer!.startSpan('first').end();
+    for (const k of ['t', 'l', 'm', 'p', 'c']) expect(Object.getOwnPropertyDescriptor(globals(), k)?.get).toBeUndefined();
+    logger!.emit({ body: 'first log' });
+    await o.forceFlush();
+    const spans = (spansOf('traces') as { scopeSpans: { spans: { name: string }[] }[] }[]).flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
+    expect(spans.map((s) => s.name)).toEqual(['first']);
+    const bodies = (spansOf('logs') as { scopeLogs: { logRecords: { body?: { stringValue?: string } }[] }[] }[]).flatMap((r) =>
+      r.scopeLogs.flatMap((s) => s.logRecords.map((l) => l.body?.stringValue)),
+    );
+    expect(bodies).toContain('first log');
+    await o.shutdown();
+  });
+
+  it('shut down before the SDK was made: nothing is made later', async () => {
+    const o = initWith(BASE, { instrumentations: {} });
+    await o.shutdown();
+    expect(trace.getTracer('t').startSpan('s').isRecording()).toBe(false);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(globals().t).toBeUndefined();
+  });
+
   it('leaves Web Storage alone during init: the session is read at the first telemetry (or when idle)', () => {
     const store = { getItem: vi.fn(() => null), setItem: vi.fn() };
     vi.stubGlobal('sessionStorage', store);
@@ -211,6 +246,8 @@ describe('initWith', () => {
 
   it('without a loader, B3 is skipped with a warning', () => {
     initWith({ ...BASE, propagators: 'tracecontext,jaeger' }, { instrumentations: {} });
+    // the SDK (and its propagator) is made at the first telemetry, or when idle
+    trace.getTracer('t').startSpan('s').end();
     expect(warn.mock.calls.map((c: unknown[]) => c[0])).toEqual(['otelite: invalid propagators "jaeger"; using "skipped"']);
   });
 

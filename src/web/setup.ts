@@ -9,6 +9,7 @@ import { OTLPLogExporter } from '../exporters/otlp-http-json/logs';
 import { OTLPTraceExporter } from '../exporters/otlp-http-json/traces';
 import type { Instrumentation } from '../instrumentations/lib/types';
 import { BatchLogRecordProcessor } from '../logs/processors';
+import { logs } from '../logs/api';
 import { LoggerProvider } from '../logs/provider';
 import { trace } from '../trace/api';
 import { BatchSpanProcessor } from '../trace/batch-processor';
@@ -77,7 +78,7 @@ export function initWith(config: WebConfig | undefined, parts: Parts): Otelite {
   const g = globals() as Globals & { w?: Otelite };
   if (g.w) {
     try {
-      console.warn('otelite: init() was called again; keeping the first setup (the new config is ignored)');
+      console.warn('otelite: init() called again; the first setup is kept');
     } catch {
       // no console
     }
@@ -90,31 +91,29 @@ export function initWith(config: WebConfig | undefined, parts: Parts): Otelite {
     if (c.debug) g.d = [console, 70];
     if (!c.disabled) api = setup(c, parts, g);
   } catch (e) {
-    report(0, 'init failed; otelite is off', e);
+    report(0, 'init failed', e);
   }
+  // getTracer: the global one, which makes the SDK when it is read first (see setup)
   return (g.w = api || { forceFlush: done, shutdown: done, getTracer: trace.getTracer, sessionId: () => undefined });
 }
 
-/**
- * The snippet's own task is the page's critical path, so it does only what must be in place
- * before the page's next line: patching fetch and XHR and listening for errors. Those take the
- * API's proxy tracer and logger, which find the SDK when they first record. The SDK itself (the
- * providers, processors, exporters, propagators, context manager, metrics) is made at the first
- * use of any of the globals it registers (a span, a log record, a metric, a header injection,
- * an active context), or at the first idle moment (at most 1 s), or at the page's exit, whichever
- * comes first: nothing is recorded before it, so nothing is lost. document-load and web-vitals
- * start then too (they read buffered performance entries: starting late loses nothing), and so
- * does the session (Web Storage's first access alone costs about a millisecond in Chromium).
- */
-const LATE: InstrumentationName[] = ['document-load', 'web-vitals'];
-
-/** The globals the SDK registers, in the registry's keys: tracer, logger, meter provider, propagator, context manager. */
+/** The globals the SDK registers (the registry's keys): tracer, logger, meter provider, propagator, context manager. */
 const KEYS: (keyof Globals)[] = ['t', 'l', 'm', 'p', 'c'];
 
+/**
+ * The snippet's own task is the page's critical path, so it does only what must be in place
+ * before the page's next line: patching fetch and XHR, listening for errors. Those take the API's
+ * proxy tracer and logger, which find the SDK when they first record. The SDK itself (providers,
+ * processors, exporters, propagators, context manager, metrics) is made at the first read of a
+ * global it registers (the first span, log record, metric, header injection or active context),
+ * at the first idle moment (1 s at most) or at the page's exit, whichever comes first: nothing
+ * is recorded before it, so nothing is lost. document-load and web-vitals (the two after
+ * `fetch`, `xhr` in ALL) start then too: they read buffered performance entries, so starting late
+ * loses nothing; and so does the session (Web Storage's first access costs about a millisecond).
+ */
 function setup(c: Resolved, parts: Parts, g: Globals): Otelite {
   const running: Instrumentation[] = [];
-  let lp: LoggerProvider;
-  let tp: TracerProvider;
+  const pipelines: Pipeline[] = [];
   let mp: ReturnType<NonNullable<Parts['metrics']>> | undefined;
   let session: (() => string) | undefined;
   // a metric stream has one resource: its session.id follows the session
@@ -125,7 +124,7 @@ function setup(c: Resolved, parts: Parts, g: Globals): Otelite {
     ((): string =>
       (session ||= createSession(n, (id, prev) => {
         onMetrics(id);
-        const log = lp.getLogger('otelite/session', VERSION);
+        const log = logs.getLogger('otelite/session', VERSION);
         if (prev) log.emit({ eventName: 'session.end', attributes: { 'session.id': prev } });
         log.emit({ eventName: 'session.start', attributes: prev ? { 'session.id': id, 'session.previous_id': prev } : { 'session.id': id } });
       }))());
@@ -137,49 +136,46 @@ function setup(c: Resolved, parts: Parts, g: Globals): Otelite {
     if (typeof u == 'string') x.setAttribute('url.full', c.redactUrl(u));
     if (sid && a['session.id'] === undefined) x.setAttribute('session.id', sid());
   };
+  const tagger = { onStart: tag as never, onEmit: tag, onEnd() {}, forceFlush: done, shutdown: done };
 
-  const start = (late: boolean): void => {
-    for (const name of ALL) {
+  const start = (late: boolean): void =>
+    ALL.forEach((name, i) => {
       const o = c.instrumentations[name];
       const f = parts.instrumentations[name] as ((o: object) => Instrumentation) | undefined;
-      if (o && f && LATE.includes(name) == late) {
+      if (o && f && (i == 2 || i == 3) == late) {
         try {
-          const i = f({ propagateTo: c.propagateTo, ignoreUrls: c.ignoreUrls, ...o });
-          i.enable();
-          running.push(i);
+          const x = f({ propagateTo: c.propagateTo, ignoreUrls: c.ignoreUrls, ...o });
+          x.enable();
+          running.push(x);
         } catch (e) {
           report(0, 'instrumentation ' + name + ' failed', e);
         }
       }
-    }
-  };
-  // first, while no SDK is registered: they take the API's proxies (see LATE)
+    });
+  // first, while no SDK is registered: they take the API's proxies
   start(false);
 
   let made = 0;
   /** the globals that make the SDK when read */
   const lazy = KEYS.filter((k) => !g[k] && (k != 'm' || parts.metrics));
-  /** Makes the SDK unless `off` (shutdown before it was made); runs once. */
+  /** Makes the SDK, once (not when `off`: shut down before it was made). */
   const make = (off?: boolean): void => {
     if (made++) return;
     for (const k of lazy) delete g[k];
     if (off) return;
     try {
       const resource = resourceFromAttributes(c.resourceAttributes);
-      // logs first: the session's first id emits session.start, which needs the logger provider
-      lp = new LoggerProvider({
-        resource,
-        processors: [{ onEmit: tag, forceFlush: done, shutdown: done }, new BatchLogRecordProcessor(new OTLPLogExporter(c))],
-      });
-      lp.register();
-      tp = new TracerProvider({
+      const lp = new LoggerProvider({ resource, processors: [tagger, new BatchLogRecordProcessor(new OTLPLogExporter(c))] });
+      const tp = new TracerProvider({
         resource,
         sampler: typeof c.sampler == 'object' ? c.sampler : samplerFromName(c.sampler, c.samplerArg),
-        spanProcessors: [{ onStart: tag as never, onEnd() {}, forceFlush: done, shutdown: done }, new BatchSpanProcessor(new OTLPTraceExporter(c))],
+        spanProcessors: [tagger, new BatchSpanProcessor(new OTLPTraceExporter(c))],
       });
+      lp.register();
       const load = parts.propagator;
       tp.register({ contextManager: c.contextManager, propagator: propagatorFrom(c.propagators, load && ((n) => lazyPropagator(load, n))) });
-      mp = parts.metrics?.(resource, c);
+      pipelines.push(lp, tp);
+      if ((mp = parts.metrics?.(resource, c))) pipelines.push(mp);
     } catch (e) {
       report(0, 'init failed', e);
     }
@@ -194,24 +190,27 @@ function setup(c: Resolved, parts: Parts, g: Globals): Otelite {
   }
 
   let pending = true;
+  let stop = (): unknown => 0;
   const rest = (): void => {
     if (pending) {
       pending = false;
       stop();
       make();
-      try {
-        if (sid) onMetrics(sid());
-        start(true);
-      } catch (e) {
-        report(0, 'init failed', e);
-      }
+      if (sid) onMetrics(sid());
+      start(true);
     }
   };
-  const stop = onPageExit(rest);
-  if (typeof requestIdleCallback == 'function') requestIdleCallback(rest, { timeout: 1000 });
-  else setTimeout(rest);
+  // A task later: in Chromium the first page-exit listener and the first idle callback of a
+  // page cost about 0.1 ms each, more than the rest of this task's own work.
+  setTimeout(() => {
+    if (pending) {
+      stop = onPageExit(rest);
+      if (typeof requestIdleCallback == 'function') requestIdleCallback(rest, { timeout: 1000 });
+      else rest();
+    }
+  });
 
-  const all = (m: keyof Pipeline): Promise<void> => each([tp, lp, mp!].filter(Boolean), (p) => p[m]());
+  const all = (m: keyof Pipeline): Promise<void> => each(pipelines, (p) => p[m]());
   return {
     forceFlush() {
       rest();
@@ -224,7 +223,7 @@ function setup(c: Resolved, parts: Parts, g: Globals): Otelite {
       for (const i of running) i.disable();
       return all('shutdown');
     },
-    getTracer: (n, v) => (make(), tp ? tp.getTracer(n, v) : trace.getTracer(n, v)),
-    sessionId: () => (sid ? (make(), sid()) : undefined),
+    getTracer: trace.getTracer,
+    sessionId: () => (sid ? sid() : undefined),
   };
 }

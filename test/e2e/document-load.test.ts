@@ -279,7 +279,6 @@ describe('document load and web vitals in Chromium', () => {
     const left = Date.now();
     await page.goto(site.at('/next.html'));
     const inp = await receiver.waitFor((r) => r.logs().find((l) => l.attrs['browser.web_vital.name'] == 'inp'), 10_000);
-    console.log('INPVAL', inp.attrs['browser.web_vital.value'], p!.console.filter((l) => l.includes('INP')).join(' '));
     expect(Number(inp.attrs['browser.web_vital.value'])).toBeGreaterThanOrEqual(120);
     expect(inp.attrs['browser.web_vital.delta']).toBe(inp.attrs['browser.web_vital.value']);
     expect(inp.req.time).toBeGreaterThanOrEqual(left);

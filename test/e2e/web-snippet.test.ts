@@ -331,7 +331,7 @@ describe('hostile environments', () => {
   it('included twice: one warning, one setup, every request traced once', async () => {
     const t = await open('/twice');
     expect(t.console.filter((m) => m.includes('otelite:'))).toEqual([
-      'warning: otelite: init() was called again; keeping the first setup (the new config is ignored)',
+      'warning: otelite: init() called again; the first setup is kept',
     ]);
     await t.page.evaluate(() => fetch('/api/echo?from=twice').then((r) => r.text()));
     await flush(t.page);

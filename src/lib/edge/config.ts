@@ -8,11 +8,10 @@ import type { UrlMatcher } from '../../instrumentations/lib/types';
 import type { TextMapPropagator } from '../../trace/propagation/types';
 import type { Sampler } from '../../trace/sampler';
 import type { SpanExporter } from '../../trace/sdk-types';
-import { warnConfig } from '../diag';
+import { flag, keyValues, list, matchers, withEnv, type EnvReader } from '../config';
 import type { Attributes } from '../types';
 
-/** Reads one environment variable; undefined when it is unset or cannot be read. */
-export type EnvReader = (key: string) => string | undefined;
+export type { EnvReader } from '../config';
 
 /** Sampler names of `OTEL_TRACES_SAMPLER`. */
 export type SamplerName =
@@ -95,72 +94,70 @@ export interface EdgeConfig {
 /** The options that shape SERVER spans, resolved. */
 export interface ServerOptions {
   /** accept remote context */
-  a: boolean | ((request: Request) => boolean);
+  acceptRemoteContext: boolean | ((request: Request) => boolean);
   /** Server-Timing mode */
-  t: boolean | 'html';
+  serverTiming: boolean | 'html';
   /** capture url.query */
-  q: boolean;
+  captureQuery: boolean;
   /** route */
-  r?: (request: Request) => string | undefined;
+  route?: (request: Request) => string | undefined;
+}
+
+/** A parsed edge config: the {@link EdgeConfig} keys, parsed and defaulted. */
+export interface ResolvedEdge extends ServerOptions {
+  /** resource attributes, `service.name` included */
+  resourceAttributes: Attributes;
+  /** exporter options */
+  endpoint?: string;
+  /** exporter headers */
+  headers: Record<string, string>;
+  /** exporter compression */
+  compression?: 'gzip' | 'none';
+  /** a sampler, or its name */
+  sampler?: string | Sampler;
+  /** its ratio */
+  samplerArg?: number | string;
+  /** propagator names and objects */
+  propagators: (string | TextMapPropagator)[];
+  /** outgoing URLs that get trace headers */
+  propagateTo: UrlMatcher | UrlMatcher[];
+  /** outgoing URLs not traced */
+  ignoreUrls: UrlMatcher[];
+  /** whether outgoing fetch is traced */
+  fetch: boolean;
+  /** everything off */
+  disabled: boolean;
+  /** where spans go instead of OTLP */
+  exporter?: SpanExporter;
 }
 
 /**
- * Parses `k=v,k2=v2` (the format of `OTEL_RESOURCE_ATTRIBUTES` and `OTEL_EXPORTER_OTLP_HEADERS`:
- * keys and values percent-decoded, OWS trimmed). A malformed list is discarded as a whole with a
- * warning, as the SDK environment specification asks.
+ * `config` with every key it leaves out read from the environment (config values win; variables
+ * only fill gaps), parsed as the web distro parses them (`lib/config`). The values are checked
+ * where they are used, each with one warning and a safe default: the exporter checks its
+ * options, `samplerFromName` the sampler, `propagatorFrom` the propagators; lists and URL
+ * patterns are checked here. A worker carries no more than that (the web distro's full table
+ * also warns about unknown keys, at about 0.2 KB gzip more).
  */
-export function parseList(key: string, raw: string | undefined): Record<string, string> | undefined {
-  if (!raw) return;
-  const out: Record<string, string> = {};
-  try {
-    for (const part of raw.split(',')) {
-      if (!part.trim()) continue;
-      const i = part.indexOf('=');
-      const k = decodeURIComponent(part.slice(0, i).trim());
-      if (i < 1 || !k) throw 0;
-      out[k] = decodeURIComponent(part.slice(i + 1).trim());
-    }
-    return out;
-  } catch {
-    warnConfig(key, raw, undefined);
-  }
-}
-
-const truthy = (v: string | undefined): boolean | undefined => (v ? v.trim().toLowerCase() == 'true' : undefined);
-
-/** `OTEL_WEB_EXCLUDED_URLS`: comma-separated regexes; a bad one is skipped with a warning. */
-function regexes(raw: string | undefined): RegExp[] | undefined {
-  if (!raw) return;
-  const out: RegExp[] = [];
-  for (const s of raw.split(',')) {
-    try {
-      if (s.trim()) out.push(new RegExp(s.trim()));
-    } catch {
-      warnConfig('OTEL_WEB_EXCLUDED_URLS', s, 'nothing (entry skipped)');
-    }
-  }
-  return out;
-}
-
-/**
- * `config` with every key it leaves out read from the environment. Config values win; variables
- * only fill gaps. Values are checked where they are used (the exporter, the sampler factory).
- */
-export function withEnv(config: EdgeConfig, env: EnvReader): EdgeConfig {
-  const c: EdgeConfig = { ...config };
-  const num = env('OTEL_TRACES_SAMPLER_ARG');
-  c.serviceName ??= env('OTEL_SERVICE_NAME');
-  c.resourceAttributes ??= parseList('OTEL_RESOURCE_ATTRIBUTES', env('OTEL_RESOURCE_ATTRIBUTES'));
-  c.endpoint ??= env('OTEL_EXPORTER_OTLP_ENDPOINT');
-  c.headers ??= parseList('OTEL_EXPORTER_OTLP_HEADERS', env('OTEL_EXPORTER_OTLP_HEADERS'));
-  c.compression ??= env('OTEL_EXPORTER_OTLP_COMPRESSION')?.trim().toLowerCase() as EdgeConfig['compression'];
-  c.sampler ??= env('OTEL_TRACES_SAMPLER') as SamplerName | undefined;
-  c.samplerArg ??= num ? +num : undefined;
-  c.propagators ??= env('OTEL_PROPAGATORS')?.split(',').map((s) => s.trim().toLowerCase()) as EdgeConfig['propagators'];
-  c.ignoreUrls ??= regexes(env('OTEL_WEB_EXCLUDED_URLS'));
-  c.instrumentations ??= env('OTEL_WEB_DISABLED_INSTRUMENTATIONS')?.includes('fetch') ? { fetch: false } : undefined;
-  c.disabled ??= truthy(env('OTEL_SDK_DISABLED'));
-  return c;
+export function resolveEdge(config: EdgeConfig, env: EnvReader): ResolvedEdge {
+  const c = withEnv(config, env) as EdgeConfig & Record<string, unknown>;
+  const i = c.instrumentations as Record<string, unknown> | undefined;
+  return {
+    ...c,
+    resourceAttributes: { ...keyValues(c.resourceAttributes, 'resourceAttributes'), ...(c.serviceName && { 'service.name': c.serviceName }) },
+    headers: keyValues(c.headers, 'headers'),
+    // enumerations are case-insensitive (the SDK environment spec); the exporter checks the value
+    compression: (c.compression && String(c.compression).trim().toLowerCase()) as ResolvedEdge['compression'],
+    propagators: c.propagators ? list(c.propagators) : ['tracecontext', 'baggage'],
+    // a server continues its trace to every URL unless told otherwise (/^/ matches all)
+    propagateTo: c.propagateTo === undefined ? /^/ : matchers(c.propagateTo, 'propagateTo'),
+    ignoreUrls: matchers(c.ignoreUrls, 'ignoreUrls'),
+    fetch: flag(i && i.fetch) !== false,
+    disabled: !!flag(c.disabled),
+    acceptRemoteContext: c.acceptRemoteContext ?? true,
+    serverTiming: c.serverTiming ?? 'html',
+    captureQuery: c.captureQuery ?? true,
+  };
 }
 
 /** An `env` object's string values as an {@link EnvReader} (Cloudflare bindings; non-strings ignored). */

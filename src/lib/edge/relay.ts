@@ -10,7 +10,7 @@ import { context } from '../../context/api';
 import { ROOT_CONTEXT } from '../../context/context';
 import { report } from '../diag';
 import { suppressTracing } from '../suppress';
-import { parseList, type EnvReader } from './config';
+import { keyValues, type EnvReader } from '../config';
 
 /** Options of `relay()`. Every key is optional. */
 export interface RelayConfig {
@@ -101,7 +101,7 @@ export function createRelay<E>(
         const get = envOf(env);
         c = {
           endpoint: (given.endpoint || get('OTEL_EXPORTER_OTLP_ENDPOINT') || 'http://localhost:4318').replace(/\/+$/, ''),
-          headers: { ...parseList('OTEL_EXPORTER_OTLP_HEADERS', get('OTEL_EXPORTER_OTLP_HEADERS')), ...given.headers },
+          headers: { ...keyValues(get('OTEL_EXPORTER_OTLP_HEADERS'), 'OTEL_EXPORTER_OTLP_HEADERS'), ...given.headers },
           origins: given.origins,
           maxBodyBytes: given.maxBodyBytes || 1 << 20,
           compression: given.compression || 'gzip',

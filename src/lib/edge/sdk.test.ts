@@ -67,7 +67,7 @@ describe('createEdgeSdk', () => {
     expect(await sampled('traceidratio', '7')).toBe(true);
     expect(warn.mock.calls.map((c) => c[0])).toEqual([
       expect.stringMatching(/invalid sampler "nonsense"; using "parentbased_always_on"/),
-      expect.stringMatching(/invalid samplerArg 7; using 1/),
+      expect.stringMatching(/invalid samplerArg "7"; using 1/),
     ]);
   });
 

@@ -11,24 +11,14 @@ import type { Context } from '../../context/types';
 import { OTLPTraceExporter } from '../../exporters/otlp-http-json/traces';
 import { fetchInstrumentation } from '../../instrumentations/fetch/fetch';
 import { BatchSpanProcessor } from '../../trace/batch-processor';
-import { W3CBaggagePropagator } from '../../trace/propagation/baggage';
-import { CompositePropagator } from '../../trace/propagation/composite';
-import { W3CTraceContextPropagator } from '../../trace/propagation/trace-context';
-import type { TextMapPropagator } from '../../trace/propagation/types';
 import { TracerProvider } from '../../trace/provider';
 import { resourceFromAttributes } from '../../trace/resource';
-import {
-  AlwaysOffSampler,
-  AlwaysOnSampler,
-  ParentBasedSampler,
-  TraceIdRatioBasedSampler,
-  type Sampler,
-} from '../../trace/sampler';
+import { samplerFromName } from '../../trace/sampler-name';
 import type { ReadableSpan, SpanProcessor } from '../../trace/sdk-types';
 import type { Tracer } from '../../trace/types';
-import { warnConfig } from '../diag';
+import { propagatorFrom } from '../config';
 import { VERSION } from '../version';
-import { withEnv, type EdgeConfig, type EnvReader, type ServerOptions } from './config';
+import { resolveEdge, type EdgeConfig, type EnvReader, type ServerOptions } from './config';
 
 /** A running edge SDK. */
 export interface EdgeSdk {
@@ -131,33 +121,6 @@ export function closeScope(ctx: Context, flush: () => Promise<void>): void {
   );
 }
 
-const propagatorOf = (names: EdgeConfig['propagators']): TextMapPropagator => {
-  const list: TextMapPropagator[] = [];
-  for (const p of names || ['tracecontext', 'baggage']) {
-    if (typeof p == 'object') list.push(p);
-    else if (p == 'tracecontext') list.push(new W3CTraceContextPropagator());
-    else if (p == 'baggage') list.push(new W3CBaggagePropagator());
-    else if (p != 'none') warnConfig('propagators', p, 'skipped (pass the propagator object)');
-  }
-  return new CompositePropagator({ propagators: list });
-};
-
-const samplerOf = (s: EdgeConfig['sampler'], arg: number | undefined): Sampler => {
-  if (typeof s == 'object') return s;
-  const n = (s || 'parentbased_always_on').toLowerCase();
-  const m = /^(parentbased_)?(always_on|always_off|traceidratio)$/.exec(n);
-  if (!m) warnConfig('sampler', n, 'parentbased_always_on');
-  let r = arg ?? 1;
-  if (m && m[2] == 'traceidratio' && !(r >= 0 && r <= 1)) warnConfig('samplerArg', arg, (r = 1));
-  const root =
-    !m || m[2] == 'always_on'
-      ? new AlwaysOnSampler()
-      : m[2] == 'always_off'
-        ? new AlwaysOffSampler()
-        : new TraceIdRatioBasedSampler(r);
-  return !m || m[1] ? new ParentBasedSampler({ root }) : root;
-};
-
 let alsWarned = false;
 
 /**
@@ -177,45 +140,28 @@ export async function createEdgeSdk(
   flag: string,
   fetchOptions?: { propagateTo?: [] },
 ): Promise<EdgeSdk | undefined> {
-  const c = withEnv(config, env);
+  const c = resolveEdge(config, env);
   if (c.disabled) return;
   const a = await AsyncContextManager.load();
   if (!a && !alsWarned) {
     alsWarned = true;
-    console.error(
-      `${name}: AsyncLocalStorage is missing, so outgoing requests cannot be traced. ${flag} ` +
-        'Until then only the handler spans are recorded.',
-    );
+    console.error(`${name}: AsyncLocalStorage is missing, so outgoing requests are not traced. ${flag}`);
   }
-  const bsp = new BatchSpanProcessor(
-    c.exporter ||
-      new OTLPTraceExporter({
-        url: env('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'),
-        endpoint: c.endpoint,
-        headers: c.headers,
-        compression: c.compression,
-      }),
-    { scheduledDelayMillis: Infinity },
-  );
   const provider = new TracerProvider({
-    resource: resourceFromAttributes({ ...c.resourceAttributes, ...(c.serviceName && { 'service.name': c.serviceName }) }),
-    sampler: samplerOf(c.sampler, c.samplerArg),
+    resource: resourceFromAttributes(c.resourceAttributes),
+    sampler: typeof c.sampler == 'object' ? c.sampler : samplerFromName(c.sampler, c.samplerArg),
     // the batch processor first: a scope's last span must be queued before its flush drains the queue
-    spanProcessors: [bsp, scopes],
+    spanProcessors: [
+      new BatchSpanProcessor(c.exporter || new OTLPTraceExporter({ ...c, url: env('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') }), {
+        scheduledDelayMillis: Infinity,
+      }),
+      scopes,
+    ],
   });
   // Without AsyncLocalStorage the stack manager at least keeps the synchronous part right.
-  provider.register({
-    contextManager: a ? new AsyncContextManager() : undefined,
-    propagator: propagatorOf(c.propagators),
-  });
-  if (a && c.instrumentations?.fetch !== false) {
-    // a server continues its trace to every URL unless told otherwise (/^/ matches all)
-    fetchInstrumentation({
-      propagateTo: c.propagateTo || /^/,
-      ignoreUrls: c.ignoreUrls,
-      ...fetchOptions,
-    }).enable();
-  }
+  provider.register({ contextManager: a ? new AsyncContextManager() : undefined, propagator: propagatorFrom(c.propagators) });
+  // without AsyncLocalStorage an outgoing request's parent cannot be known
+  if (a && c.fetch) fetchInstrumentation({ ...c, ...fetchOptions }).enable();
   let run: Promise<void> | undefined;
   let next: Promise<void> | undefined;
   let since = 0;
@@ -230,10 +176,5 @@ export async function createEdgeSdk(
     });
     return (run = p);
   };
-  return {
-    t: provider.getTracer(name, VERSION),
-    f,
-    o: { a: c.acceptRemoteContext ?? true, t: c.serverTiming ?? 'html', q: c.captureQuery ?? true, r: c.route },
-    a,
-  };
+  return { t: provider.getTracer(name, VERSION), f, o: c, a };
 }

@@ -36,7 +36,7 @@ afterAll(() => {
 beforeEach(() => {
   exported.length = 0;
   kept = [];
-  sdk.o = { a: true, t: 'html', q: true };
+  sdk.o = { acceptRemoteContext: true, serverTiming: 'html', captureQuery: true };
 });
 
 const req = (url: string, init?: RequestInit) => new Request(url, init);
@@ -75,8 +75,8 @@ describe('serveRequest', () => {
   });
 
   it('reports unknown methods as _OTHER, IPv6 hosts without brackets, and the route', async () => {
-    sdk.o.r = () => '/items/:id';
-    sdk.o.q = false;
+    sdk.o.route = () => '/items/:id';
+    sdk.o.captureQuery = false;
     await serveRequest(sdk, req('http://[::1]:8787/items/7?x=1', { method: 'PURGE' }), keep, () => new Response(null));
     const [span] = await flushed();
     expect(span!.name).toBe('HTTP /items/:id');
@@ -116,7 +116,7 @@ describe('serveRequest', () => {
   });
 
   it('with remote context refused, starts a new trace linked to the caller', async () => {
-    sdk.o.a = (r) => new URL(r.url).pathname != '/public';
+    sdk.o.acceptRemoteContext = (r) => new URL(r.url).pathname != '/public';
     const headers = { traceparent: `00-${T}-${S}-01`, baggage: 'k=v' };
     let seen: string | undefined;
     await serveRequest(sdk, req('http://h/public', { headers }), keep, () => {
@@ -135,7 +135,7 @@ describe('serveRequest', () => {
     expect(pub!.links).toMatchObject([{ context: { traceId: T, spanId: S } }]);
     expect(priv!.spanContext().traceId).toBe(T);
     // a throwing decision refuses
-    sdk.o.a = () => {
+    sdk.o.acceptRemoteContext = () => {
       throw new Error('bad');
     };
     await serveRequest(sdk, req('http://h/x', { headers }), keep, () => new Response(''));

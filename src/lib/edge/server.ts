@@ -39,8 +39,9 @@ export interface Keep {
 
 /**
  * Runs `call` inside `span` (already started in `parent`), in a new request scope, then ends the
- * span with the outcome (`done`) and hands the flush of the scope's spans to `keep.w`. The value
- * or the exception of `call` comes back unchanged.
+ * span with the outcome (`done` sees the value, or nothing on an exception, which is recorded)
+ * and hands the flush of the scope's spans to `keep.w`. The value or the exception of `call`
+ * comes back unchanged.
  */
 async function within<T>(
   sdk: EdgeSdk,
@@ -48,41 +49,41 @@ async function within<T>(
   parent: Context,
   keep: Keep,
   call: () => T | Promise<T>,
-  done: (span: Span, value?: T, error?: unknown, failed?: boolean) => void,
+  done?: (span: Span, value?: T) => void,
 ): Promise<T> {
   const ctx = openScope(setSpan(parent, span), keep.w, keep.u);
-  let v: T;
+  let v: T | undefined;
+  let e: unknown;
+  let failed = false;
   try {
-    v = await context.with(ctx, call);
-  } catch (e) {
-    end(sdk, span, ctx, done, undefined, e, true);
-    throw e;
+    return (v = await context.with(ctx, call));
+  } catch (x) {
+    failed = true;
+    throw (e = x);
+  } finally {
+    try {
+      if (failed) {
+        span.recordException(e as Exception);
+        span.setAttribute('error.type', String((e && (e as Error).name) || '_OTHER'));
+        const msg = e && (e as Error).message;
+        span.setStatus({ code: 2, message: typeof msg == 'string' ? msg : undefined });
+      }
+      done?.(span, v);
+      span.end();
+      closeScope(ctx, sdk.f);
+    } catch (x) {
+      report(0, 'edge span failed', x);
+    }
   }
-  end(sdk, span, ctx, done, v);
-  return v;
 }
 
-function end<T>(
-  sdk: EdgeSdk,
-  span: Span,
-  ctx: Context,
-  done: (span: Span, value?: T, error?: unknown, failed?: boolean) => void,
-  v?: T,
-  e?: unknown,
-  failed?: boolean,
-): void {
+/** `fn(req)`, or `d` when it throws (reported): the user's hooks must not break a request. */
+function hook<T>(fn: ((req: Request) => T) | undefined, req: Request, d?: T): T | undefined {
   try {
-    if (failed) {
-      span.recordException(e as Exception);
-      span.setAttribute('error.type', String((e && (e as Error).name) || '_OTHER'));
-      const msg = e && (e as Error).message;
-      span.setStatus({ code: 2, message: typeof msg == 'string' ? msg : undefined });
-    }
-    done(span, v, e, failed);
-    span.end();
-    closeScope(ctx, sdk.f);
-  } catch (x) {
-    report(0, 'edge span failed', x);
+    return fn ? fn(req) : d;
+  } catch (e) {
+    report(0, 'config hook failed', e);
+    return d;
   }
 }
 
@@ -110,49 +111,38 @@ export function serveRequest(
     const u = new URL(req.url);
     const m = req.method;
     const known = KNOWN.test(m);
-    let route: string | undefined;
     let links: Link[] | undefined;
     if (!parent) {
       parent = propagation.extract(ROOT_CONTEXT, h, HEADERS);
-      let accept = o.a;
-      try {
-        if (typeof accept == 'function') accept = accept(req);
-      } catch (e) {
-        report(0, 'acceptRemoteContext failed', e);
-        accept = false;
-      }
-      if (!accept) {
+      const accept = o.acceptRemoteContext;
+      if (!(typeof accept == 'function' ? hook(accept, req, false) : accept)) {
         // a new trace, linked to the caller's span so that the two can still be related
         const sc = getSpanContext(parent);
         links = isSpanContextValid(sc) ? [{ context: sc }] : undefined;
         parent = ROOT_CONTEXT;
       }
     }
-    try {
-      route = o.r?.(req);
-    } catch (e) {
-      report(0, 'route failed', e);
-    }
+    const route = hook(o.route, req) || undefined;
+    // empty values are left out (the span drops undefined ones)
     const a: Attributes = {
       ...extra,
       'http.request.method': known ? m : '_OTHER',
+      'http.request.method_original': known ? undefined : m,
       'url.scheme': u.protocol.slice(0, -1),
       'url.path': u.pathname,
+      'url.query': (o.captureQuery && u.search && redactUrl(u.search).slice(1)) || undefined,
       'server.address': u.hostname.replace(/^\[(.*)\]$/, '$1'),
       'server.port': +u.port || (u.protocol == 'https:' ? 443 : 80),
+      'user_agent.original': h.get('user-agent') || undefined,
+      'client.address': client || undefined,
+      'http.route': route,
     };
-    if (!known) a['http.request.method_original'] = m;
-    if (o.q && u.search) a['url.query'] = redactUrl(u.search).slice(1);
-    const ua = h.get('user-agent');
-    if (ua) a['user_agent.original'] = ua;
-    if (client) a['client.address'] = client;
-    if (route) a['http.route'] = route;
     span = sdk.t.startSpan((known ? m : 'HTTP') + (route ? ' ' + route : ''), { kind: 1, attributes: a, links }, parent);
   } catch (e) {
     report(0, 'request not traced', e);
     return Promise.resolve().then(call);
   }
-  return within(sdk, span, parent, keep, call, onResponse).then((res) => serverTiming(res, span, sdk.o.t));
+  return within(sdk, span, parent, keep, call, onResponse).then((res) => serverTiming(res, span, sdk.o.serverTiming));
 }
 
 /** Records the response: its status, and status Error for 5xx (4xx is the client's error on a server). */
@@ -189,7 +179,7 @@ export function serveEvent<T>(
     report(0, 'event not traced', e);
     return Promise.resolve().then(call);
   }
-  return within(sdk, span, ROOT_CONTEXT, keep, call, () => {});
+  return within(sdk, span, ROOT_CONTEXT, keep, call);
 }
 
 /** A `Server-Timing` entry that names a traceparent already. */

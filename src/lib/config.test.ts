@@ -1,0 +1,172 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { check, checkedValues, COMMON, flag, instrumentations, keyValues, list, matchers, propagatorFrom, withEnv } from './config';
+
+let warn: ReturnType<typeof vi.spyOn>;
+beforeEach(() => {
+  warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+});
+afterEach(() => vi.restoreAllMocks());
+const warnings = (): string[] => warn.mock.calls.map((c: unknown[]) => String(c[0]));
+
+describe('list, flag, keyValues', () => {
+  it('splits comma-separated lists and passes arrays through', () => {
+    expect(list(' fetch, xhr ,,errors')).toEqual(['fetch', 'xhr', 'errors']);
+    expect(list(['a'])).toEqual(['a']);
+    expect(list(undefined)).toEqual([]);
+    expect(list(3)).toEqual([]);
+  });
+
+  it('reads booleans the way data attributes and OTEL variables write them', () => {
+    for (const t of [true, '', 'true', '1', ' TRUE ']) expect(flag(t)).toBe(true);
+    for (const f of [false, 'false', '0', 'False']) expect(flag(f)).toBe(false);
+    for (const x of ['yes', 2, null, undefined]) expect(flag(x)).toBeUndefined();
+  });
+
+  it('parses k=v lists: keys and values percent-decoded, blanks trimmed, empty members skipped', () => {
+    expect(keyValues('a=1, b = two%20words ,,c=x%3Dy', 'k')).toEqual({ a: '1', b: 'two words', c: 'x=y' });
+    expect(keyValues('api-key=s3cr%2Ct,k%2Cey=v', 'k')).toEqual({ 'api-key': 's3cr,t', 'k,ey': 'v' });
+    expect(keyValues('a=', 'k')).toEqual({ a: '' });
+    expect(keyValues(undefined, 'k')).toEqual({});
+    expect(keyValues('', 'k')).toEqual({});
+    expect(warnings()).toEqual([]);
+  });
+
+  it('discards a malformed list as a whole (the SDK environment spec), with one warning naming the key', () => {
+    for (const bad of ['a=1,novalue', '=1', 'a=%E0%A4%A', 'a=1, b = x%20y ,bad,=v']) expect(keyValues(bad, 'headers')).toEqual({});
+    expect(warnings()).toEqual([
+      'otelite: invalid headers "a=1,novalue"; using {}',
+      'otelite: invalid headers "=1"; using {}',
+      'otelite: invalid headers "a=%E0%A4%A"; using {}',
+      'otelite: invalid headers "a=1, b = x%20y ,bad,=v"; using {}',
+    ]);
+  });
+
+  it('takes objects as they are, or checks their values (a copy)', () => {
+    const o = { a: 1, b: { no: 1 }, c: ['x'] };
+    expect(keyValues(o, 'resourceAttributes')).toBe(o);
+    expect(checkedValues((v) => typeof v != 'object' || Array.isArray(v))(o, 'resourceAttributes')).toEqual({ a: 1, c: ['x'] });
+    expect(o.b).toEqual({ no: 1 });
+    expect(warnings()).toEqual(['otelite: invalid resourceAttributes.b {"no":1}; using "skipped"']);
+    expect(keyValues(42, 'headers')).toEqual({});
+    expect(warnings()[1]).toBe('otelite: invalid headers 42; using {}');
+  });
+});
+
+describe('matchers', () => {
+  it('keeps RegExps and http(s) URLs, turns /re/flags into RegExps, warns about the rest', () => {
+    const m = matchers(['https://api.example.com', /x/, '/^https:\\/\\/a\\./i', 'ftp://x', '/[/'], 'propagateTo');
+    expect(m).toEqual(['https://api.example.com', /x/, /^https:\/\/a\./i]);
+    expect(warnings()).toEqual(['otelite: invalid propagateTo "ftp://x"; using "skipped"', 'otelite: invalid propagateTo "/[/"; using "skipped"']);
+  });
+
+  it('takes a comma-separated string and a single RegExp', () => {
+    expect(matchers('https://a.example, https://b.example/x', 'ignoreUrls')).toEqual(['https://a.example', 'https://b.example/x']);
+    expect(matchers(/y/g, 'ignoreUrls')).toEqual([/y/g]);
+    expect(matchers(undefined, 'ignoreUrls')).toEqual([]);
+  });
+});
+
+
+describe('check', () => {
+  it('runs every check of the table, warns about unknown keys, and falls back to the defaults', () => {
+    const c = check<Record<string, unknown>>(
+      { serviceName: 'shop', compression: ' GZIP ', disabled: 'maybe', sampler: 7, serviceNmae: 'x', samplerArg: '0.5' },
+      COMMON,
+    );
+    expect(c).toEqual({
+      serviceName: 'shop',
+      resourceAttributes: {},
+      endpoint: undefined,
+      headers: {},
+      compression: 'gzip',
+      sampler: undefined,
+      samplerArg: '0.5',
+      propagators: ['tracecontext', 'baggage'],
+      propagateTo: [],
+      ignoreUrls: [],
+      instrumentations: undefined,
+      disabledInstrumentations: [],
+      disabled: false,
+    });
+    expect(warnings()).toEqual([
+      'otelite: invalid config key "serviceNmae"; using "ignored"',
+      'otelite: invalid sampler 7; using undefined',
+      'otelite: invalid disabled "maybe"; using false',
+    ]);
+  });
+
+  it('takes the instrumentations as a list, an object, and disabled names', () => {
+    const names = ['fetch', 'xhr', 'errors'];
+    expect(instrumentations(undefined, [], names)).toEqual({ fetch: {}, xhr: {}, errors: {} });
+    expect(instrumentations('fetch,errors', ['errors'], names)).toEqual({ fetch: {} });
+    expect(instrumentations({ xhr: false, errors: { a: 1 }, fetch: 'false' }, [], names)).toEqual({ errors: { a: 1 } });
+    // names of other distros are known (one OTEL_WEB_DISABLED_INSTRUMENTATIONS for page and worker)
+    expect(instrumentations({ 'web-vitals': false, bogus: true }, [], ['fetch'])).toEqual({ fetch: {} });
+    expect(warnings()).toEqual(['otelite: invalid instrumentations "bogus"; using ["fetch"]']);
+  });
+});
+
+describe('propagatorFrom', () => {
+  it('makes the W3C propagators by name (any case), takes objects, skips none and unknown names', () => {
+    const mine = { inject: vi.fn(), extract: (c: never) => c, fields: () => ['x-mine'] };
+    const p = propagatorFrom(['TraceContext', 'baggage', 'none', mine, 'b3'], (n) => (n == 'b3' ? undefined : undefined));
+    expect(p.fields()).toEqual(['traceparent', 'tracestate', 'baggage', 'x-mine']);
+    expect(warnings()).toEqual(['otelite: invalid propagators "b3"; using "skipped"']);
+  });
+});
+
+describe('withEnv', () => {
+  const vars: Record<string, string> = {
+    OTEL_SERVICE_NAME: 'from-env',
+    OTEL_RESOURCE_ATTRIBUTES: 'team=edge',
+    OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector.example.com',
+    OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=abc',
+    OTEL_EXPORTER_OTLP_COMPRESSION: ' GZIP ',
+    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+    OTEL_TRACES_SAMPLER_ARG: '0.25',
+    OTEL_PROPAGATORS: 'TraceContext, baggage',
+    OTEL_WEB_EXCLUDED_URLS: '^https://ads\\.,/health$',
+    OTEL_WEB_DISABLED_INSTRUMENTATIONS: 'xhr,fetch',
+    OTEL_SDK_DISABLED: 'TRUE',
+    OTEL_EMPTY: '',
+  };
+  const env = (k: string) => vars[k];
+
+  it('fills every key the config leaves out from the OTEL_* variables, which the table then checks', () => {
+    const c = withEnv<Record<string, unknown>>({ serviceName: undefined }, env);
+    expect(c).toEqual({
+      serviceName: 'from-env',
+      resourceAttributes: 'team=edge',
+      endpoint: 'https://collector.example.com',
+      headers: 'x-api-key=abc',
+      compression: ' GZIP ',
+      sampler: 'parentbased_traceidratio',
+      samplerArg: '0.25',
+      propagators: 'TraceContext, baggage',
+      ignoreUrls: ['/^https://ads\\./', '//health$/'],
+      instrumentations: { xhr: false, fetch: false },
+      disabled: 'TRUE',
+    });
+    expect(check(c, COMMON)).toMatchObject({
+      resourceAttributes: { team: 'edge' },
+      headers: { 'x-api-key': 'abc' },
+      compression: 'gzip',
+      propagators: ['TraceContext', 'baggage'],
+      ignoreUrls: [/^https:\/\/ads\./, /\/health$/],
+      disabled: true,
+    });
+    expect(instrumentations(c.instrumentations, [], ['fetch'])).toEqual({});
+    expect(warnings()).toEqual([]);
+  });
+
+  it('lets the config win, and reads nothing for empty variables', () => {
+    const c = withEnv({ serviceName: 'mine', headers: {}, disabled: false, instrumentations: { fetch: true } }, env);
+    expect(c).toMatchObject({ serviceName: 'mine', headers: {}, disabled: false, instrumentations: { fetch: true } });
+    expect(withEnv({}, (k) => (k == 'OTEL_SERVICE_NAME' ? '' : undefined))).toEqual({});
+  });
+
+  it('skips a bad exclusion regex with a warning', () => {
+    expect(check<{ ignoreUrls: unknown }>(withEnv({}, (k) => (k == 'OTEL_WEB_EXCLUDED_URLS' ? 'ok,(' : undefined)), COMMON).ignoreUrls).toEqual([/ok/]);
+    expect(warnings()).toEqual(['otelite: invalid ignoreUrls "/(/"; using "skipped"']);
+  });
+});
