@@ -176,8 +176,9 @@ export class BatchQueue<T> {
   async forceFlush(): Promise<void> {
     this.reap();
     this.drain();
-    await this.f;
-    await this.e.forceFlush?.();
+    // together: an exporter whose earlier callback died with its request (workerd) clears the
+    // dead attempt in its own forceFlush, which must not wait behind that attempt
+    await Promise.all([this.f, this.e.forceFlush?.()]);
   }
 
   /** Flushes, stops accepting items, and shuts the exporter down. Idempotent. */

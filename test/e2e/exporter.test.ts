@@ -9,6 +9,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
+import { Miniflare } from 'miniflare';
+import type { MiniflareOptions } from 'miniflare';
 import { REPO_ROOT, freePort, htmlPage, launchBrowser, newPage, startReceiver, startServer } from './harness';
 import type { Browser, Receiver, TestPage, TestServer } from './harness';
 
@@ -250,4 +252,74 @@ describe('OTLPTraceExporter in Chromium, collector on another origin', () => {
     rcv.set({ cors: { origins: [server.origin], maxAge: 600 } });
     await p.close();
   });
+});
+
+/**
+ * The same exporter in real workerd (miniflare, `cf: false`). workerd cancels the I/O of a
+ * request once it is over (after the response, or ~30 s later for `ctx.waitUntil` work): the
+ * fetch never settles and the abort timer never fires. Here request 1 starts an export without
+ * `waitUntil` against a collector that hangs, so its attempt dies with the request; the exporter
+ * must notice that by itself at a later request, or it never sends again (concurrencyLimit 1).
+ */
+const WORKER_SRC = `
+import { OTLPTraceExporter } from './src/exporters/otlp-http-json/traces';
+let exp;
+let n = 0;
+const resource = { attributes: { 'service.name': 'edge-e2e' } };
+const scope = { name: 'e2e-exporter-edge' };
+const span = (tag) => {
+  const t = Date.now();
+  const sc = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: '00f067aa0ba902b' + (n++ % 10), traceFlags: 1 };
+  return { name: 'edge', kind: 1, startTime: t - 1, endTime: t, ended: true, spanContext: () => sc, attributes: { tag },
+    events: [], links: [], status: { code: 0 }, resource, instrumentationScope: scope,
+    droppedAttributesCount: 0, droppedEventsCount: 0, droppedLinksCount: 0 };
+};
+export default {
+  async fetch(req, env, ctx) {
+    exp ||= new OTLPTraceExporter({ url: env.URL, concurrencyLimit: 1, timeoutMillis: 300, compression: 'none' });
+    const q = new URL(req.url).searchParams;
+    const done = new Promise((r) => exp.export([span(q.get('tag'))], r));
+    if (q.get('wait')) ctx.waitUntil(done.then(() => exp.forceFlush()));
+    return new Response('ok');
+  },
+};
+`;
+
+describe('OTLPTraceExporter in workerd', () => {
+  it('an attempt the runtime killed with its request does not block later exports', async () => {
+    const out = await build({
+      stdin: { contents: WORKER_SRC, resolveDir: REPO_ROOT, loader: 'ts', sourcefile: 'exporter-worker.ts' },
+      bundle: true,
+      format: 'esm',
+      target: 'es2022',
+      write: false,
+      logLevel: 'error',
+    });
+    rcv.reset();
+    rcv.script({ hang: true });
+    const mf = new Miniflare({
+      cf: false,
+      modules: [{ type: 'ESModule', path: REPO_ROOT + '/exporter-worker.mjs', contents: out.outputFiles[0].text }],
+      compatibilityDate: '2025-09-01',
+      bindings: { URL: rcv.url + '/v1/traces' },
+    } as MiniflareOptions);
+    try {
+      await mf.ready;
+      expect(await (await mf.dispatchFetch('http://edge.test/?tag=a')).text()).toBe('ok');
+      await rcv.waitFor((r) => r.received.length >= 1); // on the wire, never answered
+      await new Promise((r) => setTimeout(r, 1500)); // past timeoutMillis + 1 s
+      expect(await (await mf.dispatchFetch('http://edge.test/?tag=b&wait=1')).text()).toBe('ok');
+      const tags = await rcv
+        .waitFor((r) => {
+          const t = r.spans().map((s) => s.attrs.tag);
+          return t.length >= 2 && t;
+        }, 10_000)
+        .catch(() => rcv.spans().map((s) => s.attrs.tag));
+      console.log(`exporter e2e: workerd, after an attempt killed with its request: delivered ${JSON.stringify(tags)}`);
+      expect([...tags].sort()).toEqual(['a', 'b']); // b at once, a retried in b's flush
+      expect(rcv.errors()).toEqual([]);
+    } finally {
+      await mf.dispose();
+    }
+  }, 30_000);
 });

@@ -1,5 +1,3 @@
-import { warnConfig } from '../../lib/diag';
-
 /** The three OTLP signals; each has its own path, `/v1/{signal}`. */
 export type OtlpSignal = 'traces' | 'metrics' | 'logs';
 
@@ -37,44 +35,11 @@ export interface OTLPExporterConfig {
   timeoutMillis?: number;
   /** Requests of this exporter in flight at once, outside page exit (2). */
   concurrencyLimit?: number;
-}
-
-/** A config with every option checked and defaulted. */
-export interface ResolvedConfig {
-  /** Signal URL. */
-  u: string;
-  /** Extra headers. */
-  h: Record<string, string>;
-  /** gzip? */
-  z: boolean;
-  /** beacon mode? */
-  b: boolean;
-  /** timeout, ms */
-  t: number;
-  /** concurrency limit */
-  c: number;
-}
-
-/** Checks `c` (one `console.warn` per bad key, safe defaults) and resolves the URL of `signal`. */
-export function resolveConfig(c: OTLPExporterConfig = {}, signal: OtlpSignal): ResolvedConfig {
-  // one checker for every key: absent → default; valid → itself; invalid → warn, default
-  const get = <V>(k: keyof OTLPExporterConfig, ok: (v: never) => unknown, d: V): V => {
-    const v = c[k];
-    if (v === undefined) return d;
-    if (ok(v as never)) return v as V;
-    warnConfig(k, v, d);
-    return d;
-  };
-  const str = (v: unknown): boolean => typeof v == 'string';
-  const pos = (v: unknown): boolean => typeof v == 'number' && v > 0;
-  return {
-    u:
-      get('url', str, '') ||
-      get('endpoint', str, 'http://localhost:4318').replace(/\/+$/, '') + '/v1/' + signal,
-    h: get('headers', (v) => v && typeof v == 'object', {}),
-    z: get<string>('compression', (v) => v == 'gzip' || v == 'none', 'gzip') == 'gzip',
-    b: get<string>('transport', (v) => v == 'fetch' || v == 'beacon', 'fetch') == 'beacon',
-    t: get('timeoutMillis', pos, 1e4),
-    c: get('concurrencyLimit', pos, 2),
-  };
+  /**
+   * How long after its first attempt an export may still be retried (60000 ms); a retry that
+   * would start later drops the data instead. On Cloudflare Workers, where `ctx.waitUntil` work
+   * is cancelled about 30 s after the response, use about 20000 so that a flush ends inside its
+   * request. (An attempt the runtime killed is noticed anyway, at the next export or flush.)
+   */
+  maxRetryElapsedMillis?: number;
 }

@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import {
   anyValue,
+  arr,
   attrFields,
   encodeRequest,
   groupByResourceScope,
   keyValues,
+  listField,
   nanos,
   num,
   obj,
   resourceJson,
   scopeJson,
+  str,
 } from './encode-common';
 
 const parse = (s: string): unknown => JSON.parse(s);
@@ -134,5 +137,51 @@ describe('grouping', () => {
       ],
     });
     expect(encodeRequest([], 'Spans', 'spans', String, () => r1, () => s1)).toBe('{"resourceSpans":[]}');
+  });
+});
+
+describe('fast paths', () => {
+  it('str quotes plain strings itself and gives the rest to JSON.stringify', () => {
+    for (const x of ['', 'GET', 'https://a.example/x?y=1&z=é', 'a"b', 'a\\b', 'tab\there', '\u0000', '\u001f', '😀', 'lone \ud800', 'lone \udc00 x', '\u2028'])
+      expect(str(x)).toBe(JSON.stringify(x));
+  });
+
+  it('the per-key value cache never mixes up keys, types or values', () => {
+    const a = { n: 1, s: '1', b: true, t: 'true', z: -0, nan: NaN, d: 1.5 };
+    const first = keyValues(a);
+    expect(keyValues(a)).toBe(first); // from the cache
+    expect(parse(first)).toEqual([
+      { key: 'n', value: { intValue: '1' } },
+      { key: 's', value: { stringValue: '1' } },
+      { key: 'b', value: { boolValue: true } },
+      { key: 't', value: { stringValue: 'true' } },
+      { key: 'z', value: { intValue: '0' } },
+      { key: 'nan', value: { doubleValue: 'NaN' } },
+      { key: 'd', value: { doubleValue: 1.5 } },
+    ]);
+    // the same value under another key, and past the bounds (many keys, many values per key)
+    expect(parse(keyValues({ s: 1, n: '1' }))).toEqual([
+      { key: 's', value: { intValue: '1' } },
+      { key: 'n', value: { stringValue: '1' } },
+    ]);
+    for (let i = 0; i < 600; i++) {
+      expect(parse(keyValues({ ['k' + i]: i, n: 'v' + i }))).toEqual([
+        { key: 'k' + i, value: { intValue: '' + i } },
+        { key: 'n', value: { stringValue: 'v' + i } },
+      ]);
+    }
+    expect(parse(keyValues({ n: ['a', 1] }))).toEqual([{ key: 'n', value: { arrayValue: { values: [{ stringValue: 'a' }, { intValue: '1' }] } } }]);
+  });
+
+  it('arr and listField', () => {
+    expect(arr([1, 2], String)).toBe('[1,2]');
+    expect(arr([], String)).toBe('[]');
+    expect(listField('l', [1, 2], (x) => '{"v":' + x + '}')).toBe(',"l":[{"v":1},{"v":2}]');
+    expect(listField('l', [], String)).toBe('');
+  });
+
+  it('a sparse array encodes its holes as empty AnyValues', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    expect(parse(anyValue(['a', , 'b']))).toEqual({ arrayValue: { values: [{ stringValue: 'a' }, {}, { stringValue: 'b' }] } });
   });
 });

@@ -29,8 +29,17 @@ export interface ResourceLike {
   readonly droppedAttributesCount?: number;
 }
 
-/** A JSON string literal: `str('a"b')` is `"a\"b"`. */
-export const str: (s: string) => string = JSON.stringify;
+/**
+ * Characters JSON must escape, and surrogates (a lone one is escaped by `JSON.stringify`, a pair
+ * is kept: it decides).
+ */
+const ESC = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * A JSON string literal: `str('a"b')` is `"a\"b"`. Telemetry strings rarely need escaping, and
+ * a regular expression test plus quotes is about 2.5x faster than `JSON.stringify` on them.
+ */
+export const str = (s: string): string => (ESC.test(s) ? JSON.stringify(s) : '"' + s + '"');
 
 /** The largest magnitude written as `intValue`; past it a JS number is not an exact int64. */
 const INT64 = 9.2e18;
@@ -55,18 +64,13 @@ export function anyValue(v: unknown): string {
     case 'string':
       return '{"stringValue":' + str(v) + '}';
     case 'number':
-      return Number.isInteger(v) && v < INT64 && v > -INT64
-        ? '{"intValue":"' + v + '"}'
-        : '{"doubleValue":' + num(v) + '}';
+      return Number.isInteger(v) && v < INT64 && v > -INT64 ? '{"intValue":"' + v + '"}' : '{"doubleValue":' + num(v) + '}';
     case 'boolean':
       return '{"boolValue":' + v + '}';
     case 'object':
       if (v == null) break;
-      if (Array.isArray(v)) {
-        let s = '';
-        for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + anyValue(v[i]);
-        return '{"arrayValue":{"values":[' + s + ']}}';
-      }
+      // Array.from, not map: a sparse array's holes become empty AnyValues, not `,,`
+      if (Array.isArray(v)) return '{"arrayValue":{"values":[' + Array.from(v, anyValue).join() + ']}}';
       if (v instanceof Uint8Array) return '{"bytesValue":"' + btoa(Array.from(v, (b) => String.fromCharCode(b)).join('')) + '"}';
       return '{"kvlistValue":{"values":' + keyValues(v as Record<string, unknown>) + '}}';
   }
@@ -80,44 +84,56 @@ export function anyValue(v: unknown): string {
 export const num = (v: number): string => (isFinite(v) ? '' + v : '"' + v + '"');
 
 /**
- * A `repeated KeyValue` as JSON text: `[{"key":"k","value":{…}},…]`, `[]` when empty.
- * Keys are taken in insertion order; `undefined` values are skipped (our `Attributes` allow them
- * in input). Values go through {@link anyValue}.
+ * Per attribute key: its `{"key":"k","value":` and the whole `KeyValue` text of the first few
+ * values seen. The same keys come back on every span, and most values repeat (methods, hosts,
+ * status codes): a hit saves building the text. Bounded: 256 keys, 8 short values per key;
+ * others are built each time.
  */
-export function keyValues(attrs: Readonly<Record<string, unknown>> | undefined): string {
+const KEYS = /* @__PURE__ */ new Map<string, [string, Map<unknown, string>]>();
+
+function kv(k: string, v: unknown): string {
+  let c = KEYS.get(k);
+  if (!c) {
+    c = ['{"key":' + str(k) + ',"value":', new Map()];
+    if (KEYS.size < 256) KEYS.set(k, c);
+  }
+  let e = c[1].get(v);
+  if (e === undefined) {
+    e = c[0] + anyValue(v) + '}';
+    if (typeof v != 'object' && c[1].size < 8 && e.length < 200) c[1].set(v, e);
+  }
+  return e;
+}
+
+/** The `KeyValue`s of `attrs`, comma-separated, without brackets; `undefined` values skipped. */
+function kvs(attrs: Readonly<Record<string, unknown>> | undefined): string {
   let s = '';
   if (attrs) {
     // Object.keys, not for-in: own keys only, and V8 keeps its fast path for objects whose
     // prototype is a null-prototype object (the SDK's attribute bags), where for-in has none
     const ks = Object.keys(attrs);
     for (let i = 0; i < ks.length; i++) {
-      const k = ks[i];
-      const v = attrs[k];
-      if (v !== undefined) s += (s ? ',' : '') + keyOpen(k) + anyValue(v) + '}';
+      const v = attrs[ks[i]];
+      if (v !== undefined) s += (s ? ',' : '') + kv(ks[i], v);
     }
   }
-  return '[' + s + ']';
+  return s;
 }
 
-/** `{"key":"k","value":` per attribute key: the same few keys come back on every span. */
-const KEYS = /* @__PURE__ */ new Map<string, string>();
-
-function keyOpen(k: string): string {
-  let p = KEYS.get(k);
-  if (p === undefined) {
-    p = '{"key":' + str(k) + ',"value":';
-    if (KEYS.size < 512) KEYS.set(k, p); // bounded: unusual keys are simply not cached
-  }
-  return p;
-}
+/**
+ * A `repeated KeyValue` as JSON text: `[{"key":"k","value":{…}},…]`, `[]` when empty.
+ * Keys are taken in insertion order; `undefined` values are skipped (our `Attributes` allow them
+ * in input). Values go through {@link anyValue}.
+ */
+export const keyValues = (attrs: Readonly<Record<string, unknown>> | undefined): string => '[' + kvs(attrs) + ']';
 
 /**
  * The `attributes` and `droppedAttributesCount` fields, each omitted when empty/0:
  * `,"attributes":[…],"droppedAttributesCount":3` or `''`.
  */
 export function attrFields(attrs: Readonly<Record<string, unknown>> | undefined, dropped?: number): string {
-  const kv = keyValues(attrs);
-  return (kv.length > 2 ? ',"attributes":' + kv : '') + intField('droppedAttributesCount', dropped);
+  const s = kvs(attrs);
+  return (s ? ',"attributes":[' + s + ']' : '') + intField('droppedAttributesCount', dropped);
 }
 
 /** `,"name":n` for a 32-bit integer field (counts, enums, flags), or `''` when it is 0/absent. */
@@ -125,6 +141,13 @@ export const intField = (name: string, n: number | undefined): string => (n ? ',
 
 /** `,"name":"text"` for a string field, or `''` when it is empty/absent. */
 export const strField = (name: string, s: string | undefined): string => (s ? ',"' + name + '":' + str(s) : '');
+
+/** `[…]`, each member of `a` through `f` (short lists: on hot paths concatenation is faster). */
+export const arr = <X>(a: readonly X[], f: (x: X) => string): string => '[' + a.map(f).join() + ']';
+
+/** `,"name":[…]` (see {@link arr}), or `''` when `a` is empty. */
+export const listField = <X>(name: string, a: readonly X[], f: (x: X) => string): string =>
+  a.length ? ',"' + name + '":' + arr(a, f) : '';
 
 /** Epoch milliseconds as a `fixed64` nanosecond timestamp in JSON: `"1700000000123456000"`. */
 export const nanos = (ms: number): string => '"' + toNanoString(ms) + '"';
@@ -153,8 +176,7 @@ export function groupByResourceScope<T>(
   scopeOf: (item: T) => InstrumentationScope,
 ): Map<ResourceLike, Map<InstrumentationScope, T[]>> {
   const out = new Map<ResourceLike, Map<InstrumentationScope, T[]>>();
-  for (let i = 0; i < items.length; i++) {
-    const it = items[i];
+  for (const it of items) {
     const r = resourceOf(it);
     const s = scopeOf(it);
     let scopes = out.get(r);
@@ -165,18 +187,6 @@ export function groupByResourceScope<T>(
   }
   return out;
 }
-
-/**
- * `s`, flattened: string concatenation builds a rope of many small pieces, and V8 flattens a
- * rope about 2x faster while its pieces are fresh in the cache (one item's worth) than all at
- * once at the end (measured: 512 spans, 530 KB of JSON, flattening at the end cost more than
- * building). `indexOf` flattens its receiver in every engine; the result is unused.
- */
-let sink = 0;
-const flat = (s: string): string => {
-  sink ^= s.indexOf('\0'); // stored, so that no optimizing compiler drops the call as unused
-  return s;
-};
 
 /**
  * A whole `Export*ServiceRequest` as JSON text, grouped by resource then scope.
@@ -200,12 +210,13 @@ export function encodeRequest<T>(
   resourceOf: (item: T) => ResourceLike,
   scopeOf: (item: T) => InstrumentationScope,
 ): string {
+  // string concatenation, not `arr` (map and join): measured about 15% faster on 512 spans
   let out = '';
   for (const [r, scopes] of groupByResourceScope(items, resourceOf, scopeOf)) {
     let ss = '';
     for (const [s, its] of scopes) {
       let body = '';
-      for (let i = 0; i < its.length; i++) body += (i ? ',' : '') + flat(encodeItem(its[i]));
+      for (let i = 0; i < its.length; i++) body += (i ? ',' : '') + encodeItem(its[i]);
       ss += (ss ? ',{"scope":' : '{"scope":') + scopeJson(s) + ',"' + list + '":[' + body + ']' + strField('schemaUrl', s.schemaUrl) + '}';
     }
     out += (out ? ',{"resource":' : '{"resource":') + resourceJson(r) + ',"scope' + kind + '":[' + ss + ']' + strField('schemaUrl', r.schemaUrl) + '}';

@@ -361,6 +361,102 @@ describe('response handling', () => {
   });
 });
 
+describe('edge: work the runtime cancelled (workerd cancels ctx.waitUntil work ~30 s after the response)', () => {
+  // Fake timers that are never advanced: like workerd after the cancellation, no timer fires
+  // (no abort, no retry timer). Only Date.now() moves on, between "requests".
+  const frozen = (): number => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    return Date.now();
+  };
+  const done = (p: Promise<ExportResult>): (() => ExportResult | undefined) => {
+    let r: ExportResult | undefined;
+    void p.then((x) => (r = x));
+    return () => r;
+  };
+
+  it('an attempt whose fetch never settles frees its slot at the next send; it is retried at a later flush', async () => {
+    const t0 = frozen();
+    const orig = globalThis.fetch;
+    let hang = 2;
+    vi.stubGlobal('fetch', (...a: Parameters<typeof fetch>) => (hang-- > 0 ? new Promise<Response>(() => {}) : orig(...a)));
+    const s = createOtlpSender<number>({ url: URL_, concurrencyLimit: 2, timeoutMillis: 1000 }, 'traces', enc);
+    const a = done(sendP(s, [1]));
+    const b = done(sendP(s, [2]));
+    const c = done(sendP(s, [3]));
+    for (let i = 0; i < 2000 && hang > 0; i++) await new Promise((r) => setImmediate(r));
+    expect(hang).toBe(0); // both slots taken by requests that will never answer
+    expect(seen).toHaveLength(0);
+    expect(c()).toBeUndefined(); // waiting for a slot
+    vi.setSystemTime(t0 + 2500); // past timeout + 1 s: the next pump declares them dead
+    const d = done(sendP(s, [4]));
+    await arrived(2);
+    expect(c()).toEqual({ code: 0 });
+    expect(d()).toEqual({ code: 0 });
+    expect(a()).toBeUndefined(); // backing off (its retry timer will not fire either)
+    vi.setSystemTime(t0 + 60_000); // a later request: its flush sends the retries that are due
+    await s.forceFlush();
+    expect(a()).toEqual({ code: 0 });
+    expect(b()).toEqual({ code: 0 });
+    expect(seen.map((x) => (x.body as { items: number[] }).items[0]).sort()).toEqual([1, 2, 3, 4]);
+    vi.unstubAllGlobals();
+  });
+
+  it('a retry whose timer never fires goes out at the next forceFlush once it is due', async () => {
+    const t0 = frozen();
+    answers = [() => new HttpResponse(null, { status: 503, headers: { 'Retry-After': '5' } }), () => new HttpResponse(null)];
+    const s = createOtlpSender<number>({ url: URL_ }, 'traces', enc);
+    const r = done(sendP(s, [1]));
+    await arrived(1);
+    void s.forceFlush(); // nothing due yet: sends nothing
+    for (let i = 0; i < 50; i++) await new Promise((ok) => setImmediate(ok));
+    expect(seen).toHaveLength(1);
+    vi.setSystemTime(t0 + 5100);
+    await s.forceFlush();
+    expect(r()).toEqual({ code: 0 });
+    expect(seen).toHaveLength(2);
+  });
+
+  it('compression that never finishes is abandoned the same way', async () => {
+    const t0 = frozen();
+    vi.stubGlobal(
+      'CompressionStream',
+      class {
+        readable = new ReadableStream();
+        writable = new WritableStream();
+      },
+    );
+    const s = createOtlpSender<number>({ url: URL_, timeoutMillis: 100, concurrencyLimit: 1 }, 'traces', enc);
+    const a = done(sendP(s, [1]));
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    vi.unstubAllGlobals();
+    vi.setSystemTime(t0 + 1200);
+    const b = done(sendP(s, [2])); // reaps [1] and takes the slot
+    await arrived(1);
+    expect(b()).toEqual({ code: 0 });
+    vi.setSystemTime(t0 + 30_000);
+    await s.forceFlush();
+    expect(a()).toEqual({ code: 0 });
+    expect(seen).toHaveLength(2);
+  });
+
+  it('maxRetryElapsedMillis bounds how long data is retried (a Retry-After beyond it drops at once)', async () => {
+    answers = [() => new HttpResponse(null, { status: 503, headers: { 'Retry-After': '25' } })];
+    const s = createOtlpSender<number>({ url: URL_, maxRetryElapsedMillis: 20_000 }, 'traces', enc);
+    const r = await sendP(s, [1, 2]);
+    expect(r.code).toBe(1);
+    expect(s.dropped).toBe(2);
+    expect(seen).toHaveLength(1);
+    // within the bound it is retried as usual
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    answers = [() => new HttpResponse(null, { status: 503, headers: { 'Retry-After': '15' } }), () => new HttpResponse(null)];
+    const p = sendP(s, [3]);
+    await arrived(2);
+    await vi.advanceTimersByTimeAsync(15_100);
+    expect(await p).toEqual({ code: 0 });
+    expect(seen).toHaveLength(3);
+  });
+});
+
 describe('config', () => {
   it('warns once per bad key and uses safe defaults', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});

@@ -9,15 +9,17 @@ export { OTLPLogExporter, encodeLogRecord, encodeLogs } from './logs';
 export { OTLPMetricExporter, encodeMetric, encodeMetrics } from './metrics';
 export type { OTLPMetricExporterConfig } from './metrics';
 export type { OTLPExporterConfig, OtlpSignal } from './config';
-export { createOtlpSender, retryAfterMillis } from './exporter';
+export { OtlpExporter, createOtlpSender, retryAfterMillis } from './exporter';
 export type { OtlpSender } from './exporter';
 export {
   anyValue,
+  arr,
   attrFields,
   encodeRequest,
   groupByResourceScope,
   intField,
   keyValues,
+  listField,
   nanos,
   num,
   obj,

@@ -1,9 +1,7 @@
 import type { LogRecordExporter, ReadableLogRecord } from '../../logs/sdk-types';
-import type { ExportResult } from '../../trace/sdk-types';
 import type { OTLPExporterConfig } from './config';
 import { anyValue, attrFields, encodeRequest, intField, nanos, strField } from './encode-common';
-import { createOtlpSender } from './exporter';
-import type { OtlpSender } from './exporter';
+import { OtlpExporter } from './exporter';
 
 /**
  * One record as an OTLP JSON `LogRecord` message (logs.proto), fields with default values left
@@ -54,31 +52,9 @@ export const encodeLogs = (records: ReadableLogRecord[]): string =>
  * }).register();
  * ```
  */
-export class OTLPLogExporter implements LogRecordExporter {
-  private readonly s: OtlpSender<ReadableLogRecord>;
-
+export class OTLPLogExporter extends OtlpExporter<ReadableLogRecord> implements LogRecordExporter {
   /** @param config - where and how to send */
   constructor(config?: OTLPExporterConfig) {
-    this.s = createOtlpSender(config, 'logs', encodeLogs);
-  }
-
-  /** Records dropped so far (queue full, retries exhausted, refused). */
-  get dropped(): number {
-    return this.s.dropped;
-  }
-
-  /** {@inheritDoc LogRecordExporter.export} */
-  export(records: ReadableLogRecord[], done: (result: ExportResult) => void): void {
-    this.s.send(records, done);
-  }
-
-  /** {@inheritDoc LogRecordExporter.forceFlush} */
-  forceFlush(): Promise<void> {
-    return this.s.forceFlush();
-  }
-
-  /** {@inheritDoc LogRecordExporter.shutdown} */
-  shutdown(): Promise<void> {
-    return this.s.shutdown();
+    super(config, 'logs', encodeLogs);
   }
 }

@@ -10,11 +10,9 @@ import type {
 } from '../../metrics/sdk-types';
 import { temporalitySelector, type AggregationTemporalityPreference } from '../../metrics/temporality';
 import type { Resource } from '../../trace/resource';
-import type { ExportResult } from '../../trace/sdk-types';
 import type { OTLPExporterConfig } from './config';
-import { attrFields, encodeRequest, nanos, num, str, strField } from './encode-common';
-import { createOtlpSender } from './exporter';
-import type { OtlpSender } from './exporter';
+import { arr, attrFields, encodeRequest, nanos, num, str, strField } from './encode-common';
+import { OtlpExporter } from './exporter';
 
 /** One metric with its resource and scope: the unit the sender queues and splits at page exit. */
 export interface MetricItem {
@@ -58,11 +56,10 @@ function histogramPoint(p: DataPoint<Histogram>): string {
     h.count +
     '"' +
     (h.sum != null ? ',"sum":' + num(h.sum) : '') +
-    ',"bucketCounts":[' +
-    h.buckets.counts.map((c) => '"' + c + '"').join() +
-    '],"explicitBounds":[' +
-    h.buckets.boundaries.map(num).join() +
-    ']' +
+    ',"bucketCounts":' +
+    arr(h.buckets.counts, (c) => '"' + c + '"') +
+    ',"explicitBounds":' +
+    arr(h.buckets.boundaries, num) +
     (h.count && h.min != null ? ',"min":' + num(h.min) : '') +
     (h.count && h.max != null ? ',"max":' + num(h.max) : '') +
     '}'
@@ -79,10 +76,10 @@ export function encodeMetric(m: MetricData): string {
   const t = ',"aggregationTemporality":' + (m.aggregationTemporality + 1);
   let body: string;
   if (m.dataPointType == 0) {
-    body = '"histogram":{"dataPoints":[' + m.dataPoints.map(histogramPoint).join() + ']' + t + '}';
+    body = '"histogram":{"dataPoints":' + arr(m.dataPoints, histogramPoint) + t + '}';
   } else {
     const int = d.valueType == 0;
-    const points = '{"dataPoints":[' + m.dataPoints.map((p) => numberPoint(p, int)).join() + ']';
+    const points = '{"dataPoints":' + arr(m.dataPoints, (p) => numberPoint(p, int));
     body = m.dataPointType == 2 ? '"gauge":' + points + '}' : '"sum":' + points + t + (m.isMonotonic ? ',"isMonotonic":true}' : '}');
   }
   return '{"name":' + str(d.name) + strField('description', d.description) + strField('unit', d.unit) + ',' + body + '}';
@@ -131,38 +128,14 @@ export interface OTLPMetricExporterConfig extends OTLPExporterConfig {
  * }).register();
  * ```
  */
-export class OTLPMetricExporter implements PushMetricExporter {
-  private readonly s: OtlpSender<MetricItem>;
-  private readonly t: (type: InstrumentType) => AggregationTemporality;
+export class OTLPMetricExporter extends OtlpExporter<MetricItem, ResourceMetrics> implements PushMetricExporter {
+  /** {@inheritDoc PushMetricExporter.selectAggregationTemporality} */
+  readonly selectAggregationTemporality: (type: InstrumentType) => AggregationTemporality;
 
   /** @param config - where and how to send, and the temporality preference */
   constructor(config?: OTLPMetricExporterConfig) {
-    this.s = createOtlpSender(config, 'metrics', encodeMetricItems);
-    this.t = temporalitySelector(config?.temporalityPreference);
-  }
-
-  /** Metrics dropped so far (queue full, retries exhausted, refused). */
-  get dropped(): number {
-    return this.s.dropped;
-  }
-
-  /** {@inheritDoc PushMetricExporter.export} */
-  export(metrics: ResourceMetrics, done: (result: ExportResult) => void): void {
-    this.s.send(metricItems(metrics), done);
-  }
-
-  /** {@inheritDoc PushMetricExporter.selectAggregationTemporality} */
-  selectAggregationTemporality(type: InstrumentType): AggregationTemporality {
-    return this.t(type);
-  }
-
-  /** {@inheritDoc PushMetricExporter.forceFlush} */
-  forceFlush(): Promise<void> {
-    return this.s.forceFlush();
-  }
-
-  /** {@inheritDoc PushMetricExporter.shutdown} */
-  shutdown(): Promise<void> {
-    return this.s.shutdown();
+    super(config, 'metrics', encodeMetricItems);
+    this.selectAggregationTemporality = temporalitySelector(config?.temporalityPreference);
+    this.export = (metrics, done) => this.send(metricItems(metrics), done);
   }
 }

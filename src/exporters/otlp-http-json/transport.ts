@@ -45,6 +45,9 @@ export type Reply = [status: number, retryAfter: string | null, body: string];
 
 const untraced = <R>(fn: () => R): R => context.with(suppressTracing(ROOT_CONTEXT), fn);
 
+/** Lets a timer not keep a Node or Deno process alive by itself. */
+export const unref = (t: ReturnType<typeof setTimeout>): void => (t as { unref?: () => void }).unref?.();
+
 /**
  * POSTs `body` and resolves with the {@link Reply}; never rejects. Uses keepalive when `keep` is
  * true and the body fits the budget (the caller decides up front: an over-budget keepalive
@@ -59,16 +62,8 @@ export function post(
   timeout: number,
 ): Promise<Reply> {
   const n = body.length;
-  keep = keep && inPage() && n <= budgetLeft();
+  keep &&= inPage() && n <= budgetLeft();
   if (keep) inflight += n;
-  const ac = new AbortController();
-  const timer = setTimeout(() => ac.abort(), timeout);
-  (timer as { unref?: () => void }).unref?.();
-  const release = (): void => {
-    clearTimeout(timer);
-    if (keep) inflight -= n;
-    keep = false;
-  };
   return untraced(() =>
     fetch(url, {
       method: 'POST',
@@ -76,24 +71,19 @@ export function post(
       headers,
       keepalive: keep,
       credentials: 'omit',
-      signal: ac.signal,
+      // (a runtime without AbortSignal.timeout, Safari < 16: the sender gives up on the attempt
+      // a second after the timeout anyway, at its next pump)
+      signal: AbortSignal.timeout?.(timeout),
     }),
-  ).then(
-    async (r): Promise<Reply> => {
-      let text = '';
-      try {
-        text = await r.text();
-      } catch {
-        // the body broke off: the status still says what happened
-      }
-      release();
-      return [r.status, r.headers.get('retry-after'), text];
-    },
-    (): Reply => {
-      release();
-      return [0, null, ''];
-    },
-  );
+  )
+    .then(
+      // a body that broke off: the status still says what happened
+      async (r): Promise<Reply> => [r.status, r.headers.get('retry-after'), await r.text().catch(() => '')],
+      (): Reply => [0, null, ''],
+    )
+    .finally(() => {
+      if (keep) inflight -= n;
+    });
 }
 
 /**
@@ -104,10 +94,9 @@ export function post(
  */
 export function beacon(url: string, body: Uint8Array): boolean {
   const n = body.length;
-  if (!inPage() || n > budgetLeft()) return false;
   let ok = false;
   try {
-    ok = untraced(() => navigator.sendBeacon(url, new Blob([body as BlobPart], { type: 'text/plain' })));
+    ok = inPage() && n <= budgetLeft() && untraced(() => navigator.sendBeacon(url, new Blob([body as BlobPart], { type: 'text/plain' })));
   } catch {
     // a page that broke sendBeacon: the caller falls back to fetch
   }

@@ -152,7 +152,8 @@ export async function createEdgeSdk(
     sampler: typeof c.sampler == 'object' ? c.sampler : samplerFromName(c.sampler, c.samplerArg),
     // the batch processor first: a scope's last span must be queued before its flush drains the queue
     spanProcessors: [
-      new BatchSpanProcessor(c.exporter || new OTLPTraceExporter({ ...c, url: env('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') }), {
+      // retries must end within the ~30 s workerd gives waitUntil work after the response
+      new BatchSpanProcessor(c.exporter || new OTLPTraceExporter({ maxRetryElapsedMillis: 20_000, ...c, url: env('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') }), {
         scheduledDelayMillis: Infinity,
       }),
       scopes,
