@@ -168,7 +168,7 @@ function setup(c: Resolved, parts: Parts, g: Globals): Otelite {
       const lp = new LoggerProvider({ resource, processors: [tagger, new BatchLogRecordProcessor(new OTLPLogExporter(c))] });
       const tp = new TracerProvider({
         resource,
-        sampler: typeof c.sampler == 'object' ? c.sampler : samplerFromName(c.sampler, c.samplerArg),
+        sampler: samplerFromName(c.sampler, c.samplerArg),
         spanProcessors: [tagger, new BatchSpanProcessor(new OTLPTraceExporter(c))],
       });
       lp.register();

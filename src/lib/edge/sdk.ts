@@ -149,7 +149,7 @@ export async function createEdgeSdk(
   }
   const provider = new TracerProvider({
     resource: resourceFromAttributes(c.resourceAttributes),
-    sampler: typeof c.sampler == 'object' ? c.sampler : samplerFromName(c.sampler, c.samplerArg),
+    sampler: samplerFromName(c.sampler, c.samplerArg),
     // the batch processor first: a scope's last span must be queued before its flush drains the queue
     spanProcessors: [
       // retries must end within the ~30 s workerd gives waitUntil work after the response
