@@ -8,13 +8,12 @@
  * Needs `compatibility_flags = ["nodejs_als"]` (or `"nodejs_compat"`) for AsyncLocalStorage.
  * @packageDocumentation
  */
-import { warnConfig, report } from '../lib/diag';
+import { report, warnConfig } from '../lib/diag';
 import { objectEnv, type EdgeConfig } from '../lib/edge/config';
 import { createRelay, type RelayConfig } from '../lib/edge/relay';
 import { createEdgeSdk, type EdgeSdk } from '../lib/edge/sdk';
 import { serveEvent, serveRequest, type Keep } from '../lib/edge/server';
 import type { Attributes } from '../lib/types';
-import type { SpanKind } from '../trace/types';
 
 export type { EdgeConfig, SamplerName } from '../lib/edge/config';
 export type { RelayConfig } from '../lib/edge/relay';
@@ -28,16 +27,37 @@ export interface ExecutionContextLike {
 /** A config object, or a function that makes one from the worker's `env` (secrets and vars). */
 export type ConfigOrFactory<C, E> = C | ((env: E) => C);
 
-/** The handler methods otelite traces; the rest of the handler object passes through. */
-interface Traced<E> {
-  fetch?(request: Request, env: E, ctx: ExecutionContextLike): Response | Promise<Response>;
-  scheduled?(controller: { cron: string; scheduledTime: number }, env: E, ctx: ExecutionContextLike): unknown;
-  queue?(batch: { queue: string; messages: readonly unknown[] }, env: E, ctx: ExecutionContextLike): unknown;
-}
-
 const FLAG = 'Add compatibility_flags = ["nodejs_als"] (or "nodejs_compat") to the Worker\'s wrangler config.';
 
-const keep = (ctx: ExecutionContextLike): Keep => ({ w: (p) => ctx.waitUntil(p) });
+/** The invocation of handler method `m` with argument `x`, traced: a SERVER or CONSUMER span. */
+function serve(s: EdgeSdk, m: string, x: never, keep: Keep, call: () => unknown): unknown {
+  let a: Attributes;
+  try {
+    if (m == 'fetch') {
+      const req = x as Request;
+      return serveRequest(s, req, keep, call as () => Response, req.headers.get('cf-connecting-ip'), { 'faas.trigger': 'http' });
+    }
+    if (m == 'scheduled') {
+      const c = x as { cron: string; scheduledTime: number };
+      const t = new Date(c.scheduledTime);
+      return serveEvent(s, m, 1, { 'faas.trigger': 'timer', 'faas.cron': c.cron, 'faas.time': isNaN(+t) ? undefined : t.toISOString() }, keep, call);
+    }
+    const b = x as { queue: string; messages: readonly unknown[] };
+    a = {
+      'faas.trigger': 'pubsub',
+      'messaging.system': 'cloudflare_queues',
+      'messaging.destination.name': b.queue,
+      'messaging.operation.type': 'process',
+      'messaging.operation.name': 'process',
+      'messaging.batch.message_count': b.messages.length,
+    };
+  } catch (e) {
+    // an argument not of the runtime's shape: the handler runs untraced
+    report(0, 'not traced', e);
+    return call();
+  }
+  return serveEvent(s, 'process ' + a['messaging.destination.name'], 4, a, keep, call);
+}
 
 /**
  * Wraps a module Worker's handler object: `export default instrument(handler, config)`.
@@ -67,69 +87,29 @@ export function instrument<H extends object, E = Record<string, unknown>>(
     warnConfig('handler', typeof handler, 'it, not instrumented');
     return handler;
   }
-  const h = handler as Traced<E>;
-  const out = { ...handler } as H & Traced<E>;
+  const out = { ...handler } as Record<string, unknown>;
   let setup: Promise<EdgeSdk | undefined> | undefined;
   /** the SDK once set up (undefined: not yet, or disabled) */
   let sdk: EdgeSdk | undefined;
-  const sdkOf = (env: E): Promise<EdgeSdk | undefined> =>
-    (setup ||= (async () => {
-      try {
-        const c = typeof config == 'function' ? config(env) : config;
-        return (sdk = await createEdgeSdk(c || {}, objectEnv(env), 'otelite/cloudflare', FLAG));
-      } catch (e) {
-        report(0, 'setup failed', e);
-      }
-    })());
-
-  if (typeof h.fetch == 'function') {
-    const traced = (s: EdgeSdk | undefined, req: Request, env: E, ctx: ExecutionContextLike) => {
-      const call = () => h.fetch!(req, env, ctx);
-      return s
-        ? serveRequest(s, req, keep(ctx), call, req.headers.get('cf-connecting-ip'), { 'faas.trigger': 'http' })
-        : call();
-    };
-    // once set up, no extra await per request
-    out.fetch = (req, env, ctx) => (sdk ? traced(sdk, req, env, ctx) : sdkOf(env).then((s) => traced(s, req, env, ctx)));
-  }
-  // the other invocations: a span each, a root of its own trace
-  const events: [keyof Traced<E>, (x: never) => [string, SpanKind, Attributes]][] = [
-    [
-      'scheduled',
-      (c: { cron: string; scheduledTime: number }) => {
-        const t = new Date(c.scheduledTime);
-        const a: Attributes = { 'faas.trigger': 'timer', 'faas.cron': c.cron };
-        if (!isNaN(+t)) a['faas.time'] = t.toISOString();
-        return ['scheduled', 1, a];
-      },
-    ],
-    [
-      'queue',
-      (b: { queue: string; messages: readonly unknown[] }) => [
-        'process ' + b.queue,
-        4,
-        {
-          'faas.trigger': 'pubsub',
-          'messaging.system': 'cloudflare_queues',
-          'messaging.destination.name': b.queue,
-          'messaging.operation.type': 'process',
-          'messaging.operation.name': 'process',
-          'messaging.batch.message_count': b.messages.length,
-        },
-      ],
-    ],
-  ];
-  for (const [m, describe] of events) {
-    const fn = h[m] as ((x: unknown, env: E, ctx: ExecutionContextLike) => unknown) | undefined;
+  for (const m of ['fetch', 'scheduled', 'queue']) {
+    const fn = (handler as Record<string, unknown>)[m];
     if (typeof fn == 'function') {
-      (out as Record<string, unknown>)[m] = async (x: never, env: E, ctx: ExecutionContextLike) => {
-        const s = await sdkOf(env);
-        const call = () => fn.call(h, x, env, ctx);
-        return s ? serveEvent(s, ...describe(x), keep(ctx), call) : call();
+      out[m] = (x: never, env: E, ctx: ExecutionContextLike) => {
+        const call = () => fn.call(handler, x, env, ctx);
+        const go = (s?: EdgeSdk) => (s ? serve(s, m, x, { w: (p) => ctx.waitUntil(p) }, call) : call());
+        // once set up, no extra await per request
+        return sdk
+          ? go(sdk)
+          : (setup ||= createEdgeSdk(
+              () => (typeof config == 'function' ? (config as (env: E) => EdgeConfig)(env) : config),
+              objectEnv(env),
+              'otelite/cloudflare',
+              FLAG,
+            ).then((s) => (sdk = s))).then(go);
       };
     }
   }
-  return out;
+  return out as H;
 }
 
 /**

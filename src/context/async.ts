@@ -47,18 +47,16 @@ type Slot = [
   get: () => unknown,
 ];
 
+const G = globalThis as Env;
 let loaded: AsyncLocalStorageClass | undefined;
 let warned = false;
 
 /** `AsyncLocalStorage` found without an import: loaded before, a global, or a builtin module. */
 const findAls = (): AsyncLocalStorageClass | undefined => {
-  const g = globalThis as Env;
   try {
     // process.getBuiltinModule: Node >= 20.16, Deno 2, Bun, workerd with nodejs_compat and a
     // compatibility date from 2024-09-23 on (measured: an older date has no `process`)
-    return (
-      loaded || g.AsyncLocalStorage || g.process?.getBuiltinModule?.('node:async_hooks')?.AsyncLocalStorage
-    );
+    return loaded || G.AsyncLocalStorage || G.process?.getBuiltinModule?.('node:async_hooks')?.AsyncLocalStorage;
   } catch {
     return undefined;
   }
@@ -67,25 +65,18 @@ const findAls = (): AsyncLocalStorageClass | undefined => {
 /** The store to use, native first; null (and one warning) when the runtime has none. */
 const makeSlot = (given?: AsyncLocalStorageClass): Slot | null => {
   try {
-    const V = (globalThis as Env).AsyncContext?.Variable;
-    if (V) {
-      const v = new V({ name: 'otelite' });
-      return [v.run.bind(v), v.get.bind(v)] as Slot;
-    }
-    const A = given || findAls();
-    if (A) {
-      const s = new A();
-      return [s.run.bind(s), s.getStore.bind(s)] as Slot;
-    }
+    const V = G.AsyncContext?.Variable;
+    // no class at all throws here too: `new undefined()`
+    const s = V ? new V({ name: 'otelite' }) : new (given || findAls())!();
+    return [s.run.bind(s), ((s as { get?(): unknown }).get || (s as AsyncLocalStorageLike).getStore).bind(s)] as Slot;
   } catch {
-    // a broken global: treated as absent
+    // none, or a broken global: treated as absent
   }
   if (!warned) {
     warned = true;
     warnConfig(
       'contextManager',
-      'AsyncContextManager, but this runtime has neither AsyncContext nor AsyncLocalStorage' +
-        ' (on Cloudflare Workers add the nodejs_compat or nodejs_als flag and await AsyncContextManager.load())',
+      'neither AsyncContext nor AsyncLocalStorage (Workers: nodejs_compat or nodejs_als flag and await AsyncContextManager.load())',
       'StackContextManager',
     );
   }
@@ -126,7 +117,7 @@ export class AsyncContextManager extends StackContextManager {
    * `nodejs_compat`: there, use {@link AsyncContextManager.load}.
    */
   static isAvailable(): boolean {
-    return !!((globalThis as Env).AsyncContext?.Variable || findAls());
+    return !!(G.AsyncContext?.Variable || findAls());
   }
 
   /**
@@ -142,8 +133,7 @@ export class AsyncContextManager extends StackContextManager {
         // Inside try, esbuild (and so wrangler) leaves this import to the runtime, even when
         // bundling for browsers. `as string` keeps tsc from resolving it: the declaration
         // build has no Node types, and a browser user's tsc should not need them either.
-        const m: { AsyncLocalStorage?: AsyncLocalStorageClass } = await import('node:async_hooks' as string);
-        loaded = m.AsyncLocalStorage;
+        loaded = ((await import('node:async_hooks' as string)) as { AsyncLocalStorage?: AsyncLocalStorageClass }).AsyncLocalStorage;
       } catch {
         // no node:async_hooks here
       }
@@ -165,18 +155,19 @@ export class AsyncContextManager extends StackContextManager {
     ...args: A
   ): ReturnType<F> {
     const s = this.x();
-    if (!s) return super.with(context, fn, thisArg, ...args);
     // run() passes extra arguments on (Node, Deno, workerd, the proposal): without a `this`,
     // fn itself is run (measured ~30% faster than through Reflect.apply on Node 20); with one,
     // Reflect.apply still saves a closure per call (~40% of a bare run())
-    return thisArg === undefined
-      ? (s[0] as unknown as (c: Context, f: F, ...a: A) => ReturnType<F>)(context, fn, ...args)
-      : s[0](context, Reflect.apply, fn as () => ReturnType<F>, thisArg, args);
+    return !s
+      ? super.with(context, fn, thisArg, ...args)
+      : thisArg === undefined
+        ? (s[0] as unknown as (c: Context, f: F, ...a: A) => ReturnType<F>)(context, fn, ...args)
+        : s[0](context, Reflect.apply, fn as () => ReturnType<F>, thisArg, args);
   }
 
-  /** Finds the store now (warning once if there is none) rather than at first use. */
+  /** Finds the store now (warning once if there is none; looking again if none was found) rather than at first use. */
   override enable(): this {
-    if (!this.s) this.s = makeSlot(this.o.AsyncLocalStorage);
+    this.s ||= makeSlot(this.o.AsyncLocalStorage);
     return this;
   }
 
@@ -186,7 +177,7 @@ export class AsyncContextManager extends StackContextManager {
     return super.disable();
   }
 
-  private x(): Slot | null {
-    return this.s === undefined ? (this.s = makeSlot(this.o.AsyncLocalStorage)) : this.s;
+  private x(): Slot | null | undefined {
+    return this.s === undefined ? this.enable().s : this.s;
   }
 }

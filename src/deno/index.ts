@@ -74,8 +74,8 @@ function denoContext(): Context | undefined {
 }
 
 /**
- * Flushes in flight, kept referenced until they settle: at most two, as flushes coalesce, plus
- * one wait per request whose spans are still open.
+ * Flushes in flight, kept referenced until they settle: one, as concurrent flushes are shared
+ * (two after one went stale), plus one wait per request whose spans are still open.
  */
 const pending = new Set<Promise<unknown>>();
 const KEEP: Keep = {
@@ -126,39 +126,29 @@ export function instrument<H extends DenoHandler | { fetch: DenoHandler }>(handl
     report(1, 'otelite/deno: instrument() needs a handler function');
     return handler;
   }
-  let sdk: Promise<[EdgeSdk, boolean] | undefined> | undefined;
+  let sdk: Promise<EdgeSdk | undefined> | undefined;
   /** whether Deno's telemetry is on; unknown until the first request */
   let defer: boolean | undefined;
-  const sdkOf = (): Promise<[EdgeSdk, boolean] | undefined> =>
-    (sdk ||= (async () => {
-      try {
-        // checked inside the first request, where Deno's server span (if any) is active
-        defer = denoEnv('OTEL_DENO')?.toLowerCase() == 'true' || !!denoContext();
-        const s = await createEdgeSdk(config || {}, denoEnv, 'otelite/deno', 'Update Deno.', {
-          // Deno appends its own traceparent: injecting ours would send two
-          ...(defer && { propagateTo: [] }),
-        });
-        if (!s) return;
-        flushes.add(s.f);
-        if (flushes.size == 1) {
-          globalThis.addEventListener?.('beforeunload', exit);
-          globalThis.addEventListener?.('unload', exit);
-        }
-        return [s, defer];
-      } catch (e) {
-        report(0, 'otelite/deno setup failed; not tracing', e);
-      }
-    })());
-
   const traced = async function (this: unknown, req: Request, info: ServeHandlerInfoLike): Promise<Response> {
     // read before any await, while Deno's server span is surely the active one
     const parent = defer !== false ? denoContext() : undefined;
-    const s = await sdkOf();
+    const s = await (sdk ||= (async () => {
+      // checked inside the first request, where Deno's server span (if any) is active
+      defer = denoEnv('OTEL_DENO')?.toLowerCase() == 'true' || !!parent;
+      const s = await createEdgeSdk(config, denoEnv, 'otelite/deno', 'Update Deno.', {
+        // Deno appends its own traceparent: injecting ours would send two
+        ...(defer && { propagateTo: [] }),
+      });
+      if (s && flushes.add(s.f).size == 1) {
+        globalThis.addEventListener?.('beforeunload', exit);
+        globalThis.addEventListener?.('unload', exit);
+      }
+      return s;
+    })());
     const call = () => fn.call(self || this, req, info as never);
-    const client = info && info.remoteAddr && info.remoteAddr.hostname;
-    return s ? serveRequest(s[0], req, KEEP, call, client, undefined, s[1] ? parent : undefined) : call();
+    return s ? serveRequest(s, req, KEEP, call, info && info.remoteAddr && info.remoteAddr.hostname, undefined, defer ? parent : undefined) : call();
   };
-  return (typeof handler == 'function' ? traced : { ...handler, fetch: traced }) as H;
+  return (self ? { ...handler, fetch: traced } : traced) as H;
 }
 
 /**

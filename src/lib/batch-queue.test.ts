@@ -252,4 +252,36 @@ describe('BatchQueue when the runtime cancels an export (workerd after waitUntil
       spy.mockRestore();
     }
   });
+
+  it('gives up on a stuck regular export once a full batch waits behind it, without a flush', async () => {
+    const calls: number[][] = [];
+    const exporter = { export: (items: number[]) => void calls.push(items), shutdown: async () => {} };
+    const realSetTimeout = globalThis.setTimeout;
+    const t0 = Date.now();
+    let now = t0;
+    const spy = vi.spyOn(Date, 'now').mockImplementation(() => now);
+    globalThis.setTimeout = (() => 0) as unknown as typeof setTimeout;
+    try {
+      vi.resetModules();
+      const { BatchQueue } = await import('./batch-queue');
+      class Q extends BatchQueue<number> {
+        push(n: number): void {
+          this.add(n);
+        }
+      }
+      const q = new Q(exporter, { maxExportBatchSize: 2, exportTimeoutMillis: 1000 }, Infinity, 'test');
+      q.push(1);
+      q.push(2); // a full batch: the regular export starts, and never calls back
+      now = t0 + 1001;
+      q.push(3); // not a full batch yet: waits
+      await Promise.resolve();
+      expect(calls).toEqual([[1, 2]]);
+      q.push(4); // a full batch waits behind the stuck export: it is given up, the batch goes
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+      expect(calls).toEqual([[1, 2], [3, 4]]);
+    } finally {
+      globalThis.setTimeout = realSetTimeout;
+      spy.mockRestore();
+    }
+  });
 });

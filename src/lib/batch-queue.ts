@@ -33,6 +33,11 @@ export interface BatchExporter<T> {
   forceFlush?(): Promise<void>;
 }
 
+type Result = { code: number; error?: unknown };
+/** An export's `done` callback, carrying the export's deadline. */
+type End = ((r: Result) => void) & { d?: number };
+const TIMEOUT: Result = { code: 1, error: 'timeout' };
+
 /**
  * The engine of the batch processors: queues items and exports them in batches, on a timer,
  * when a batch is full, on `forceFlush`, and (in browsers) synchronously when the page hides, so
@@ -61,8 +66,8 @@ export class BatchQueue<T> {
   private o: number;
   /** removes the page-exit hook */
   private x: () => void;
-  /** exports in flight: [deadline (epoch ms), give up] */
-  private s = new Set<[number, () => void]>();
+  /** the `done` callbacks of the exports in flight, each with its deadline (epoch ms) */
+  private s = new Set<End>();
 
   /**
    * @param e - where items go
@@ -104,26 +109,30 @@ export class BatchQueue<T> {
    * real bound when the collector is slow or down.
    */
   private next(timer?: boolean): void {
-    this.reap();
     const l = this.q.length;
-    if (this.b || !l) return;
-    if (timer || l >= this.n) {
-      // the one regular export, of one batch; when it ends, the next one is considered
-      clearTimeout(this.t);
-      this.t = undefined;
-      this.b = true;
-      this.send(this.q.splice(0, this.n)).then(() => {
-        this.b = false;
-        this.next();
-      });
-    } else if (!this.t && this.w < Infinity) {
-      // the timer exports what is there, full batch or not (an export in flight re-arms it)
-      this.t = setTimeout(() => {
-        this.t = undefined;
-        this.next(true);
-      }, this.w);
-      // Node: a pending export must not keep the process alive by itself
-      (this.t as { unref?(): void }).unref?.();
+    // A regular export in flight may be stuck (see reap); that holds up the queue once a full
+    // batch waits behind it (and every forceFlush, which reaps too). Checked only then: a clock
+    // read on every add measured a tenth of the cost of a span.
+    if (this.b) {
+      if (l >= this.n) this.reap();
+    } else if (l) {
+      if (timer || l >= this.n) {
+        // the one regular export, of one batch; when it ends, the next one is considered
+        this.t = clearTimeout(this.t) as undefined;
+        this.b = true;
+        this.send(this.q.splice(0, this.n)).then(() => {
+          this.b = false;
+          this.next();
+        });
+      } else if (!this.t && this.w < Infinity) {
+        // the timer exports what is there, full batch or not (an export in flight re-arms it)
+        this.t = setTimeout(() => {
+          this.t = undefined;
+          this.next(true);
+        }, this.w);
+        // Node: a pending export must not keep the process alive by itself
+        (this.t as { unref?(): void }).unref?.();
+      }
     }
   }
 
@@ -133,8 +142,7 @@ export class BatchQueue<T> {
    * (`visibilitychange` after `pagehide`) must send what was queued in between, not wait.
    */
   private drain(): void {
-    clearTimeout(this.t);
-    this.t = undefined;
+    this.t = clearTimeout(this.t) as undefined;
     while (this.q.length) this.send(this.q.splice(0, this.n));
   }
 
@@ -145,23 +153,23 @@ export class BatchQueue<T> {
    */
   private reap(): void {
     const now = Date.now();
-    for (const e of this.s) if (e[0] < now) e[1]();
+    for (const end of this.s) if (end.d! < now) end(TIMEOUT);
   }
 
   /** One export; the promise settles when the exporter reports back or times out, never rejects. */
   private send(items: T[]): Promise<void> {
     const p = new Promise<void>((resolve) => {
-      const timeout = { code: 1, error: 'timeout' };
-      const entry: [number, () => void] = [Date.now() + this.o, () => end(timeout)];
       // the first outcome wins: a late callback after a timeout is ignored
-      const end = (r: { code: number; error?: unknown }): void => {
-        if (!this.s.delete(entry)) return;
-        clearTimeout(t);
-        if (r.code) report(0, 'export failed', r.error);
-        resolve();
+      const end: End = (r) => {
+        if (this.s.delete(end)) {
+          clearTimeout(t);
+          if (r.code) report(0, 'export failed', r.error);
+          resolve();
+        }
       };
-      this.s.add(entry);
-      const t = this.o < Infinity ? setTimeout(end, this.o, timeout) : undefined;
+      end.d = Date.now() + this.o;
+      this.s.add(end);
+      const t = this.o < Infinity ? setTimeout(end, this.o, TIMEOUT) : undefined;
       try {
         this.e.export(items, end);
       } catch (error) {

@@ -197,12 +197,14 @@ export function propagatorFrom(
 /**
  * `config` with every key it leaves out (undefined or null) filled from the `OTEL_*` variable of
  * that key, as the raw string the config would take; empty variables count as unset (the spec).
- * `OTEL_WEB_EXCLUDED_URLS` is a list of regular expressions; `OTEL_WEB_DISABLED_INSTRUMENTATIONS`
- * turns the named ones off.
+ * Two variables come parsed, as their config keys could not tell them from other strings:
+ * `OTEL_WEB_EXCLUDED_URLS` (comma-separated regular expressions: RegExps, a bad one skipped with
+ * a warning) and `OTEL_WEB_DISABLED_INSTRUMENTATIONS` (the named ones turned off).
  */
 export function withEnv<C extends object>(config: C, env: EnvReader): C {
   const c = { ...config } as Record<string, unknown>;
-  // the OTEL_* variables (less the prefix) and the keys they fill, in pairs
+  // the OTEL_* variables (less the prefix) and the keys they fill, in pairs (made here, not at
+  // import: a bundle that does not call this function does not carry the table)
   const ENV = (
     'SERVICE_NAME serviceName RESOURCE_ATTRIBUTES resourceAttributes EXPORTER_OTLP_ENDPOINT endpoint ' +
     'EXPORTER_OTLP_HEADERS headers EXPORTER_OTLP_COMPRESSION compression TRACES_SAMPLER sampler ' +
@@ -211,11 +213,18 @@ export function withEnv<C extends object>(config: C, env: EnvReader): C {
   ).split(' ');
   for (let i = 0; i < ENV.length; i += 2) {
     const v = env('OTEL_' + ENV[i]);
-    const k = ENV[i + 1];
+    const k = ENV[i + 1]!;
     if (v)
       c[k] ??=
         k == 'ignoreUrls'
-          ? list(v).map((s) => '/' + s + '/')
+          ? list(v).flatMap((s) => {
+              try {
+                return [new RegExp(s)];
+              } catch {
+                warnConfig(k, s, 'skipped');
+                return [];
+              }
+            })
           : k == 'instrumentations'
             ? Object.fromEntries(list(v).map((n) => [n, false]))
             : v;

@@ -113,14 +113,13 @@ export class SdkLogRecord implements ReadableLogRecord, LogRecordWriter {
     if (x != null) {
       // the semantic conventions for exceptions in logs; explicit attributes win
       const e = (typeof x == 'object' ? x : { message: String(x) }) as Record<string, unknown>;
-      this.def('exception.type', e.name);
-      this.def('exception.message', e.message);
-      this.def('exception.stacktrace', e.stack);
+      for (const [k, v] of [
+        ['type', e.name],
+        ['message', e.message],
+        ['stacktrace', e.stack],
+      ])
+        if (typeof v == 'string' && v && !('exception.' + k in this.attributes)) this.setAttribute('exception.' + k, v);
     }
-  }
-
-  private def(k: string, v: unknown): void {
-    if (typeof v == 'string' && v && !(k in this.attributes)) this.setAttribute(k, v);
   }
 
   /** {@inheritDoc LogRecordWriter.setAttribute} */

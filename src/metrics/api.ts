@@ -62,89 +62,84 @@ type Real = Observable & {
   record(v: number, a?: MetricAttributes, c?: Context): void;
 };
 
+/** An instrument handed out before an SDK is installed; see {@link proxyInstrument}. */
+type ProxyInstrument = Real & {
+  /** The real instrument, once there is a provider; the SDK's batch callbacks read it too. */
+  d?: Real;
+  /** The real instrument, created (with the callbacks kept so far) when a provider exists. */
+  i(): Real | undefined;
+};
+
 /**
  * An instrument (of any kind) handed out before an SDK is installed: a no-op until then, and a
  * forwarder to the real instrument after. An observable one keeps its callbacks and moves them
  * to the real instrument when it appears (nothing else would call it again, unlike a synchronous
- * instrument, which finds its real one on its next use).
+ * instrument, which finds its real one on its next use). `f` makes the real instrument when
+ * there is a provider. (Objects of closures: fewer bytes than classes.)
  */
-class ProxyInstrument {
-  /** The real instrument, once there is a provider; the SDK's batch callbacks read it too. */
-  declare d?: Real;
-  private readonly cb = new Set<ObservableCallback>();
-  /** @param f - makes the real instrument, when there is a provider */
-  constructor(private readonly f: () => Real | undefined) {}
-  /** The real instrument, created (with the callbacks kept so far) when a provider exists. */
-  i(): Real | undefined {
-    if (!this.d && (this.d = this.f()))
-      for (const c of this.cb) this.d.addCallback(c);
-    return this.d;
-  }
-  add(v: number, a?: MetricAttributes, c?: Context): void {
-    this.i()?.add(v, a, c);
-  }
-  record(v: number, a?: MetricAttributes, c?: Context): void {
-    this.i()?.record(v, a, c);
-  }
-  addCallback(c: ObservableCallback): void {
-    this.cb.add(c);
-    this.i()?.addCallback(c);
-  }
-  removeCallback(c: ObservableCallback): void {
-    this.cb.delete(c);
-    this.i()?.removeCallback(c);
-  }
-}
+const proxyInstrument = (f: () => Real | undefined): ProxyInstrument => {
+  const cb = new Set<ObservableCallback>();
+  const x: ProxyInstrument = {
+    i() {
+      if (!x.d && (x.d = f())) for (const c of cb) x.d.addCallback(c);
+      return x.d;
+    },
+    add: (v, a, c) => x.i()?.add(v, a, c),
+    record: (v, a, c) => x.i()?.record(v, a, c),
+    addCallback(c) {
+      cb.add(c);
+      x.i()?.addCallback(c);
+    },
+    removeCallback(c) {
+      cb.delete(c);
+      x.i()?.removeCallback(c);
+    },
+  };
+  return x;
+};
 
 /**
  * A meter handed out before an SDK is installed: a no-op until then, and a working meter after,
  * so libraries that take their meter at import time record once the app registers an SDK.
  */
-class ProxyMeter implements Meter {
-  private d?: Meter;
-  /** observables and batch callbacks to hand over when a provider is registered */
-  private readonly w = new Map<ProxyInstrument | BatchObservableCallback, Observable[]>();
+const proxyMeter = (n: string, v?: string, o?: MeterOptions): Meter => {
+  let d: Meter | undefined;
   /** The real meter, once there is a provider. */
-  declare readonly m: () => Meter | undefined;
-  declare createCounter: Meter['createCounter'];
-  declare createUpDownCounter: Meter['createUpDownCounter'];
-  declare createHistogram: Meter['createHistogram'];
-  declare createGauge: Meter['createGauge'];
-  declare createObservableCounter: Meter['createObservableCounter'];
-  declare createObservableUpDownCounter: Meter['createObservableUpDownCounter'];
-  declare createObservableGauge: Meter['createObservableGauge'];
-
-  constructor(n: string, v?: string, o?: MeterOptions) {
-    (this as { m: ProxyMeter['m'] }).m = () => this.d || (this.d = provider()?.getMeter(n, v, o));
-    // seven methods written once; observables wait for a provider when there is none yet
-    for (const k of KINDS)
-      (this as unknown as Record<string, unknown>)['create' + k] = (name: string, opts?: MetricOptions) => {
-        const x = new ProxyInstrument(() => this.m()?.[('create' + k) as 'createGauge'](name, opts) as Real | undefined);
-        if (k[0] == 'O' && !x.i()) this.wait(x);
-        return x;
-      };
-  }
+  const m = (): Meter | undefined => d || (d = provider()?.getMeter(n, v, o));
+  /** observables and batch callbacks to hand over when a provider is registered */
+  const w = new Map<ProxyInstrument | BatchObservableCallback, Observable[]>();
   /**
    * Keeps `x` until a provider is registered. The hook goes into the registry with the first
    * waiting item only, so meters taken again and again (per request, say) cost nothing there.
    */
-  private wait(x: ProxyInstrument | BatchObservableCallback, obs: Observable[] = []): void {
-    if (!this.w.size)
+  const wait = (x: ProxyInstrument | BatchObservableCallback, obs: Observable[] = []): void => {
+    if (!w.size)
       ((globals() as Waiting).mq ||= []).push(() => {
-        for (const [y, o] of this.w) y instanceof ProxyInstrument ? y.i() : this.addBatchObservableCallback(y, o);
-        this.w.clear();
+        // callbacks are functions, proxies objects
+        for (const [y, ob] of w) typeof y == 'object' ? y.i() : pm.addBatchObservableCallback(y, ob);
+        w.clear();
       });
-    this.w.set(x, obs);
-  }
-  addBatchObservableCallback(cb: BatchObservableCallback, obs: Observable[]): void {
-    const m = this.m();
-    m ? m.addBatchObservableCallback(cb, obs) : this.wait(cb, obs);
-  }
-  removeBatchObservableCallback(cb: BatchObservableCallback, obs: Observable[]): void {
-    this.w.delete(cb);
-    this.m()?.removeBatchObservableCallback(cb, obs);
-  }
-}
+    w.set(x, obs);
+  };
+  const pm = {
+    addBatchObservableCallback(cb: BatchObservableCallback, obs: Observable[]): void {
+      const r = m();
+      r ? r.addBatchObservableCallback(cb, obs) : wait(cb, obs);
+    },
+    removeBatchObservableCallback(cb: BatchObservableCallback, obs: Observable[]): void {
+      w.delete(cb);
+      m()?.removeBatchObservableCallback(cb, obs);
+    },
+  } as Meter;
+  // seven methods written once; observables wait for a provider when there is none yet
+  for (const k of KINDS)
+    (pm as unknown as Record<string, unknown>)['create' + k] = (name: string, opts?: MetricOptions) => {
+      const x = proxyInstrument(() => m()?.[('create' + k) as 'createGauge'](name, opts) as Real | undefined);
+      if (k[0] == 'O' && !x.i()) wait(x);
+      return x;
+    };
+  return pm;
+};
 
 /** The metrics API, shaped like `@opentelemetry/api`'s `metrics`. */
 export const metrics = {
@@ -153,7 +148,7 @@ export const metrics = {
    * before that starts recording then).
    */
   getMeter(name: string, version?: string, options?: MeterOptions): Meter {
-    return provider()?.getMeter(name, version, options) ?? new ProxyMeter(name, version, options);
+    return provider()?.getMeter(name, version, options) ?? proxyMeter(name, version, options);
   },
   /** The registered meter provider, or a no-op one. */
   getMeterProvider(): MeterProvider {

@@ -36,86 +36,80 @@ const failed = (e: unknown): void => report(0, 'metrics export failed', e);
  * time, as the spec requires; page-exit exports cannot wait for them.
  */
 export class PeriodicExportingMetricReader implements MetricReader {
-  // `declare`: no class field emitted for these (bytes)
-  declare private p?: MetricProducer;
-  declare private readonly e: PushMetricExporter;
-  declare private readonly iv: number;
-  declare private readonly to: number;
-  declare private tm?: ReturnType<typeof setInterval> & { unref?(): void };
-  declare private off?: () => void;
-  declare private down?: boolean;
-  /** the export in progress (or the last one) */
-  private q: Promise<void> = Promise.resolve();
-  /** the export waiting for it */
-  declare private w?: Promise<void>;
+  // the methods are closures over the reader's state, set in the constructor: no `this.` (bytes)
+  /** {@inheritDoc MetricReader.selectAggregationTemporality} */
+  declare readonly selectAggregationTemporality: (type: InstrumentType) => AggregationTemporality;
+  /** {@inheritDoc MetricReader.setMetricProducer} */
+  declare readonly setMetricProducer: (p: MetricProducer) => void;
+  /** {@inheritDoc MetricReader.forceFlush} */
+  declare readonly forceFlush: () => Promise<void>;
+  /** {@inheritDoc MetricReader.shutdown} */
+  declare readonly shutdown: () => Promise<void>;
 
   /** @param o - exporter, interval and timeout */
   constructor(o: PeriodicExportingMetricReaderOptions) {
-    this.e = o.exporter;
-    this.iv = positive(o, 'exportIntervalMillis', 60000);
-    this.to = positive(o, 'exportTimeoutMillis', 30000);
-  }
-
-  /** {@inheritDoc MetricReader.selectAggregationTemporality} */
-  selectAggregationTemporality(type: InstrumentType): AggregationTemporality {
-    return this.e.selectAggregationTemporality?.(type) ?? 1;
-  }
-
-  /** {@inheritDoc MetricReader.setMetricProducer} */
-  setMetricProducer(p: MetricProducer): void {
-    if (this.p) return report(1, 'reader already in use');
-    this.p = p;
-    if (this.iv < Infinity)
-      try {
-        // Node: the export timer must not keep the process alive by itself
-        (this.tm = setInterval(() => this.flush(), this.iv)).unref?.();
-      } catch (e) {
-        // workerd at global scope: no timers there; exports happen on forceFlush
-        report(1, 'no export timer', e);
-      }
-    this.off = onPageExit(() => this.down || this.send(p.collectSync()));
-  }
-
-  /**
-   * Hands `rm` to the exporter (synchronously: page exit needs that); resolves when it is done
-   * or timed out. Never rejects.
-   */
-  private send(rm: ResourceMetrics): Promise<void> | void {
-    if (rm.scopeMetrics.length)
-      return within(new Promise<ExportResult>((ok) => this.e.export(rm, ok)), this.to, { code: 1, error: Error('timeout') }).then(
-        (r) => void (r.code && failed(r.error)),
-        failed,
-      );
-  }
-
-  /**
-   * Collects and exports after the export in progress. Calls made while one is waiting share
-   * it (it collects when it starts, so it carries what they recorded): at most one export runs
-   * and one waits, however long the exporter takes.
-   */
-  private flush(): Promise<void> {
-    const p = this.p;
-    return (this.w ||= this.q = this.q
-      .then(async () => {
-        this.w = undefined;
-        if (p && !this.down) await this.send(await p.collect(this.to));
-      })
-      .catch(failed));
-  }
-
-  /** {@inheritDoc MetricReader.forceFlush} */
-  async forceFlush(): Promise<void> {
-    await this.flush();
-    await this.e.forceFlush?.();
-  }
-
-  /** {@inheritDoc MetricReader.shutdown} */
-  async shutdown(): Promise<void> {
-    if (this.down) return;
-    clearInterval(this.tm);
-    this.off?.();
-    await this.forceFlush();
-    this.down = true;
-    await this.e.shutdown();
+    const e = o.exporter;
+    const iv = positive(o, 'exportIntervalMillis', 60000);
+    const to = positive(o, 'exportTimeoutMillis', 30000);
+    let p: MetricProducer | undefined;
+    let tm: (ReturnType<typeof setInterval> & { unref?(): void }) | undefined;
+    let off: (() => void) | undefined;
+    let down: boolean | undefined;
+    /** the export in progress (or the last one) */
+    let q: Promise<void> = Promise.resolve();
+    /** the export waiting for it */
+    let w: Promise<void> | undefined;
+    /**
+     * Hands `rm` to the exporter (synchronously: page exit needs that); resolves when it is done
+     * or timed out. Never rejects.
+     */
+    const send = (rm: ResourceMetrics): Promise<void> | void => {
+      if (rm.scopeMetrics.length)
+        return within(new Promise<ExportResult>((ok) => e.export(rm, ok)), to, { code: 1, error: Error('timeout') }).then(
+          (r) => void (r.code && failed(r.error)),
+          failed,
+        );
+    };
+    /**
+     * Collects and exports after the export in progress. Calls made while one is waiting share
+     * it (it collects when it starts, so it carries what they recorded): at most one export runs
+     * and one waits, however long the exporter takes.
+     */
+    const flush = (): Promise<void> =>
+      (w ||= q = q
+        .then(async () => {
+          w = undefined;
+          if (p && !down) await send(await p.collect(to));
+        })
+        .catch(failed));
+    Object.assign(this, {
+      selectAggregationTemporality: (type: InstrumentType) => e.selectAggregationTemporality?.(type) ?? 1,
+      setMetricProducer(x: MetricProducer): void {
+        if (p) return report(1, 'reader already in use');
+        p = x;
+        if (iv < Infinity)
+          try {
+            // Node: the export timer must not keep the process alive by itself
+            (tm = setInterval(flush, iv)).unref?.();
+          } catch (err) {
+            // workerd at global scope: no timers there; exports happen on forceFlush
+            report(1, 'no export timer', err);
+          }
+        off = onPageExit(() => down || send(x.collectSync()));
+      },
+      async forceFlush(): Promise<void> {
+        await flush();
+        await e.forceFlush?.();
+      },
+      async shutdown(): Promise<void> {
+        if (down) return;
+        clearInterval(tm);
+        off?.();
+        await flush();
+        await e.forceFlush?.();
+        down = true;
+        await e.shutdown();
+      },
+    });
   }
 }

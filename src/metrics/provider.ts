@@ -4,7 +4,7 @@ import type { Attributes, InstrumentationScope } from '../lib/types';
 import { defaultResource, type Resource } from '../trace/resource';
 import { KINDS, setGlobalMeterProvider } from './api';
 import type { InstrumentDescriptor, InstrumentType, MetricData, MetricReader, ResourceMetrics, ScopeMetrics } from './sdk-types';
-import { AttrCache, bounds, NO_ATTRS, positive, Stream, within, type StreamOwner, type StreamSpec, type View } from './stream';
+import { attrCache, bounds, positive, stream, within, type Stream, type StreamSpec, type View } from './stream';
 import type {
   BatchObservableCallback,
   Meter,
@@ -30,114 +30,33 @@ export interface MeterProviderConfig {
   cardinalityLimit?: number;
 }
 
-/** An instrument of the SDK: every kind is this class (the API's interfaces narrow it). */
-class Instrument implements StreamOwner {
+/**
+ * An instrument of the SDK: every kind is this object (the API's interfaces narrow it). Plain
+ * objects of closures, made in one place, cost fewer bytes than classes (no `this.`).
+ */
+interface Instrument extends Observable {
   /** streams, one per reader (or per view and reader) */
-  st: Stream[] = [];
+  readonly st: Stream[];
   /** callbacks (observable instruments) */
-  readonly cb = new Set<ObservableCallback>();
-  // `declare`: assigned in the constructor, not emitted as class fields (bytes)
-  /** how it was created */
-  declare readonly desc: InstrumentDescriptor;
-  /** attribute sets seen */
-  declare readonly k: AttrCache;
-  /** {@inheritDoc StreamOwner.a} */
-  declare readonly a: boolean;
-  /** {@inheritDoc StreamOwner.mono} */
-  declare readonly mono: boolean;
-  /** {@inheritDoc StreamOwner.nn} */
-  declare readonly nn: boolean;
-  /** Histogram, gauge: the same as {@link Instrument.add}. */
-  declare readonly record: Instrument['add'];
-
-  constructor(desc: InstrumentDescriptor, cap: number) {
-    const type = desc.type;
-    this.desc = desc;
-    this.k = new AttrCache(cap);
-    this.a = type[0] == 'O';
-    // counters and histograms; not up-down counters, not gauges
-    this.nn = (this.mono = !/UP|GA/.test(type)) && !this.a;
-    this.record = this.add;
-  }
-
+  readonly cb: Set<ObservableCallback>;
   /**
    * Counter, up-down counter (and, as `record`, histogram, gauge): records into the streams of
    * reader `rd` (default: all; observable callbacks pass theirs, after the context argument the
    * API gives `add`). Never throws.
    */
-  add(v: number, attrs?: Attributes, _ctx?: unknown, rd = -1): void {
-    const st = this.st;
-    if (!st.length) return;
-    // finite numbers only (NaN and ±Infinity cannot be summed or encoded), ≥ 0 where required
-    if (!Number.isFinite(v) || (this.nn && v < 0)) return reportOnce('m.value', 'bad value', this.desc.name, v);
-    if (!this.desc.valueType) v = Math.trunc(v);
-    try {
-      const e = attrs ? this.k.get(attrs) : NO_ATTRS;
-      for (let j = 0; j < st.length; j++) if (rd < 0 || st[j].r == rd) st[j].rec(v, e);
-    } catch (e) {
-      reportOnce('m.record', 'record failed', e);
-    }
-  }
-
-  /** {@inheritDoc Observable.addCallback} */
-  addCallback(c: ObservableCallback): void {
-    if (typeof c == 'function') this.cb.add(c);
-  }
-
-  /** {@inheritDoc Observable.removeCallback} */
-  removeCallback(c: ObservableCallback): void {
-    this.cb.delete(c);
-  }
+  add(v: number, attrs?: Attributes, ctx?: unknown, rd?: number): void;
+  /** Histogram, gauge: the same as {@link Instrument.add}. */
+  record: Instrument['add'];
 }
 
-class SdkMeter implements Meter {
-  /** instruments by identity (for duplicate registrations) */
-  readonly is = new Map<string, Instrument>();
-  /** batch callbacks and the instruments each may observe */
-  readonly bc = new Map<BatchObservableCallback, Observable[]>();
-  declare createCounter: Meter['createCounter'];
-  declare createUpDownCounter: Meter['createUpDownCounter'];
-  declare createHistogram: Meter['createHistogram'];
-  declare createGauge: Meter['createGauge'];
-  declare createObservableCounter: Meter['createObservableCounter'];
-  declare createObservableUpDownCounter: Meter['createObservableUpDownCounter'];
-  declare createObservableGauge: Meter['createObservableGauge'];
-
+/** A meter of the SDK. */
+interface SdkMeter extends Meter {
   /** the scope */
-  declare readonly s: InstrumentationScope;
-
-  constructor(p: MeterProvider, s: InstrumentationScope) {
-    this.s = s;
-    // seven methods written once (bytes matter: this is in every bundle that meters)
-    for (const k of KINDS)
-      (this as unknown as Record<string, unknown>)['create' + k] = (name: string, o: MetricOptions = {}) => {
-        const desc: InstrumentDescriptor = {
-          name: (name = String(name)),
-          description: o.description || '',
-          unit: o.unit || '',
-          type: k.replace(/\B(?=[A-Z])/g, '_').toUpperCase() as InstrumentType,
-          valueType: o.valueType == 0 ? 0 : 1,
-          advice: o.advice || {},
-        };
-        // The spec: an identical registration (name case-insensitively, kind, unit, description,
-        // value type) gets the same instrument; a conflicting one its own stream of the same name.
-        const id = JSON.stringify({ ...desc, name: name.toLowerCase(), advice: 0 });
-        let i = this.is.get(id);
-        if (!i) {
-          this.is.set(id, (i = new Instrument(desc, p.l)));
-          if (/^[a-z][\w./-]{0,254}$/i.test(name)) p.x(i, s);
-          else report(1, 'bad instrument name', name);
-        }
-        return i;
-      };
-  }
-
-  addBatchObservableCallback(cb: BatchObservableCallback, obs: Observable[]): void {
-    if (typeof cb == 'function') this.bc.set(cb, obs);
-  }
-  removeBatchObservableCallback(cb: BatchObservableCallback): void {
-    this.bc.delete(cb);
-  }
+  s: InstrumentationScope;
+  /** instruments by identity (for duplicate registrations) */
+  is: Map<string, Instrument>;
+  /** batch callbacks and the instruments each may observe */
+  bc: Map<BatchObservableCallback, Observable[]>;
 }
 
 /** The promises of one collection's async callbacks; `x` set once the collection is over. */
@@ -149,126 +68,177 @@ type Round = Promise<unknown>[] & { x?: 1 };
  * (no allocation for a set seen before) and do one `Map` lookup per stream; see `stream.ts`.
  */
 export class MeterProvider implements ApiMeterProvider {
+  // the methods are closures over the provider's state, set in the constructor: no `this.` (bytes)
   /** The resource every metric carries. */
   declare readonly resource: Resource;
-  declare private rd: MetricReader[];
-  declare private readonly v?: View[];
-  /** @internal the cardinality limit; also the attribute sets each instrument caches */
-  declare readonly l: number;
-  private readonly ms = new Map<string, SdkMeter>();
+  /** {@inheritDoc MeterProvider.getMeter} */
+  declare readonly getMeter: (name: string, version?: string, options?: MeterOptions) => Meter;
+  /** Makes this the global meter provider, so `metrics.getMeter` (here and in libraries) records through it. */
+  declare readonly register: () => void;
+  /** Collects and exports through every reader. */
+  declare readonly forceFlush: () => Promise<void>;
+  /** Flushes and stops every reader; instruments record nothing afterwards. */
+  declare readonly shutdown: () => Promise<void>;
 
   /** @param config - resource, readers, views and cardinality limit */
   constructor(config: MeterProviderConfig = {}) {
-    this.resource = defaultResource().merge(config.resource);
-    this.v = config.views;
-    this.l = positive(config, 'cardinalityLimit', 2000);
-    (this.rd = [...(config.readers || [])]).forEach((r, n) =>
+    const resource = defaultResource().merge(config.resource);
+    const views = config.views || [];
+    /** the cardinality limit; also bounds each instrument's attribute cache */
+    const lim = positive(config, 'cardinalityLimit', 2000);
+    const ms = new Map<string, SdkMeter>();
+    let rd = [...(config.readers || [])];
+    rd.forEach((r, n) => {
+      /**
+       * Runs every observable callback for reader `n`; returns the promises of async callbacks.
+       * The round ends when `g` marks the array: observations after that are ignored, as the
+       * spec asks for observations outside a collection.
+       */
+      const run = (): Round => {
+        const ps: Round = [];
+        const fail = (e: unknown): void => report(0, 'callback failed', e);
+        const call = <R>(f: (r: R) => unknown, r: R): void => {
+          try {
+            // sync callbacks too: a resolved promise (simpler than telling them apart)
+            ps.push(Promise.resolve(f(r)).catch(fail));
+          } catch (e) {
+            fail(e);
+          }
+        };
+        for (const m of ms.values()) {
+          for (const i of m.is.values()) for (const cb of i.cb) call(cb, { observe: (v, a) => ps.x || i.add(v, a, 0, n) });
+          // `d`: the real instrument behind an API proxy (api.ts), which the callback may observe
+          for (const [cb, obs] of m.bc)
+            call(cb, { observe: (o, v, a) => ps.x || (obs.includes(o) && ((o as { d?: Instrument }).d || (o as Instrument)).add?.(v, a, 0, n)) });
+        }
+        return ps;
+      };
+      /** Ends round `ps` (a new one by default) and gathers reader `n`'s data (meters and streams without points are left out). */
+      const g = (ps = run()): ResourceMetrics => {
+        ps.x = 1;
+        const e = now();
+        const scopeMetrics: ScopeMetrics[] = [];
+        for (const m of ms.values()) {
+          const metrics: MetricData[] = [];
+          for (const i of m.is.values()) for (const s of i.st) if (s.r == n) s.c(e, metrics);
+          if (metrics.length) scopeMetrics.push({ scope: m.s, metrics });
+        }
+        return { resource, scopeMetrics };
+      };
       r.setMetricProducer({
-        collectSync: () => this.g(n),
+        collectSync: g,
         collect: async (timeout = 30000) => {
-          const ps = this.run(n);
+          const ps = run();
           await within(Promise.all(ps), timeout);
-          return this.g(n, ps);
+          return g(ps);
         },
-      }),
-    );
-  }
-
-  /** {@inheritDoc MeterProvider.getMeter} */
-  getMeter(name: string, version?: string, options?: MeterOptions): Meter {
-    const schemaUrl = options?.schemaUrl;
-    const key = `${name}@${version}:${schemaUrl}`;
-    let m = this.ms.get(key);
-    if (!m) this.ms.set(key, (m = new SdkMeter(this, { name: String(name || ''), version, schemaUrl })));
-    return m;
-  }
-
-  /** Makes this the global meter provider, so `metrics.getMeter` (here and in libraries) records through it. */
-  register(): void {
-    if (!setGlobalMeterProvider(this)) report(1, 'meter provider already registered');
-  }
-
-  /** @internal Creates the streams of a new instrument: per reader, one per selecting view (or the default). */
-  x(i: Instrument, s: InstrumentationScope): void {
-    const d = i.desc;
-    const type = d.type;
-    const dflt: StreamSpec = {
-      g: /GA/.test(type) ? 1 : type[0] == 'H' ? 2 : 0,
-      b: bounds(d.advice.explicitBucketBoundaries),
-      md: d,
-    };
-    const cs = (this.v || []).map((v) => v(d, s, dflt)).filter(Boolean) as StreamSpec[];
-    this.rd.forEach((r, n) => {
-      for (const c of cs.length ? cs : [dflt]) {
-        const l = c.l || r.selectCardinalityLimit?.(type);
-        if (c.g >= 0) i.st.push(new Stream(i, n, r.selectAggregationTemporality?.(type) === 0, c, l! > 0 ? l! : this.l));
-      }
+      });
     });
-  }
 
-  /**
-   * Runs every observable callback for reader `n`; returns the promises of async callbacks.
-   * The round ends when {@link MeterProvider.g} marks the array: observations after that are
-   * ignored, as the spec asks for observations outside a collection.
-   */
-  private run(n: number): Round {
-    const ps: Round = [];
-    const fail = (e: unknown): void => report(0, 'callback failed', e);
-    const call = <R>(f: (r: R) => unknown, r: R): void => {
-      try {
-        const x = f(r) as Promise<unknown> | undefined;
-        if (x?.then) ps.push(x.then(undefined, fail));
-      } catch (e) {
-        fail(e);
+    /** Makes an instrument of kind `k` in meter `m` (or returns the identical one it has). */
+    const create = (m: SdkMeter, k: string, name: string, o: MetricOptions = {}): Instrument => {
+      const type = k.replace(/\B(?=[A-Z])/g, '_').toUpperCase() as InstrumentType;
+      const desc: InstrumentDescriptor = {
+        name: (name = String(name)),
+        description: o.description || '',
+        unit: o.unit || '',
+        type,
+        valueType: o.valueType == 0 ? 0 : 1,
+        advice: o.advice || {},
+      };
+      // The spec: an identical registration (name case-insensitively, kind, unit, description,
+      // value type) gets the same instrument; a conflicting one its own stream of the same name.
+      const id = JSON.stringify({ ...desc, name: name.toLowerCase(), advice: 0 });
+      let i = m.is.get(id);
+      if (!i) {
+        const st: Stream[] = [];
+        const cb = new Set<ObservableCallback>();
+        const key = attrCache(lim);
+        // counters and histograms take no negative values; up-down counters, gauges and observables do
+        const nn = !/UP|GA|^O/.test(type);
+        const add = (v: number, attrs?: Attributes, _ctx?: unknown, r = -1): void => {
+          // no readers (none given, or shut down): nothing to do
+          if (!rd[0]) return;
+          // finite numbers only (NaN and ±Infinity cannot be summed or encoded), ≥ 0 where required
+          if (!Number.isFinite(v) || (nn && v < 0)) return reportOnce('m.value', 'bad value', name, v);
+          if (!desc.valueType) v = Math.trunc(v);
+          try {
+            const e = key(attrs || {});
+            for (const s of st) if (r < 0 || s.r == r) s.rec(v, e);
+          } catch (e) {
+            reportOnce('m.record', 'record failed', e);
+          }
+        };
+        m.is.set(
+          id,
+          (i = {
+            st,
+            cb,
+            add,
+            record: add,
+            // not checked here: a callback that is no function fails in `run`, reported there
+            addCallback: (c) => cb.add(c),
+            removeCallback: (c) => cb.delete(c),
+          } as Instrument),
+        );
+        if (/^[a-z][\w./-]{0,254}$/i.test(name)) {
+          // the streams: per reader, one per selecting view (or the default)
+          const dflt: StreamSpec = { g: /GA/.test(type) ? 1 : type[0] == 'H' ? 2 : 0, b: bounds(desc.advice.explicitBucketBoundaries), md: desc };
+          const cs = views.map((v) => v(desc, m.s, dflt)).filter(Boolean) as StreamSpec[];
+          rd.forEach((r, n) => {
+            for (const c of cs.length ? cs : [dflt]) {
+              const l = c.l || r.selectCardinalityLimit?.(type);
+              if (c.g >= 0) st.push(stream(n, r.selectAggregationTemporality?.(type) === 0, c, l! > 0 ? l! : lim));
+            }
+          });
+        } else report(1, 'bad instrument name', name);
       }
+      return i;
     };
-    for (const m of this.ms.values()) {
-      for (const i of m.is.values()) for (const cb of i.cb) call(cb, { observe: (v, a) => ps.x || i.add(v, a, 0, n) });
-      // `d`: the real instrument behind an API proxy (api.ts), which the callback may observe
-      for (const [cb, obs] of m.bc)
-        call(cb, {
-          observe: (o, v, a) =>
-            ps.x || (obs.includes(o) && (o = (o as { d?: Observable }).d || o) instanceof Instrument && o.add(v, a, 0, n)),
-        });
-    }
-    return ps;
-  }
 
-  /** Ends round `ps` (a new one by default) and gathers reader `n`'s data (meters and streams without points are left out). */
-  private g(n: number, ps: Round = this.run(n)): ResourceMetrics {
-    ps.x = 1;
-    const e = now();
-    const scopeMetrics: ScopeMetrics[] = [];
-    for (const m of this.ms.values()) {
-      const metrics: MetricData[] = [];
-      for (const i of m.is.values()) for (const s of i.st) if (s.r == n) s.collect(e, metrics);
-      if (metrics.length) scopeMetrics.push({ scope: m.s, metrics });
-    }
-    return { resource: this.resource, scopeMetrics };
-  }
-
-  /** Collects and exports through every reader. */
-  forceFlush(): Promise<void> {
-    return each(this.rd, (r) => r.forceFlush());
-  }
-
-  /** Flushes and stops every reader; instruments record nothing afterwards. */
-  async shutdown(): Promise<void> {
-    const rd = this.rd;
-    this.rd = [];
-    await each(rd, (r) => r.shutdown());
-    for (const m of this.ms.values()) for (const i of m.is.values()) i.st = [];
+    Object.assign(this, {
+      resource,
+      getMeter(name: string, version?: string, options?: MeterOptions): Meter {
+        const schemaUrl = options?.schemaUrl;
+        const id = `${name}@${version}:${schemaUrl}`;
+        let m = ms.get(id);
+        if (!m) {
+          const bc = new Map<BatchObservableCallback, Observable[]>();
+          ms.set(
+            id,
+            (m = {
+              s: { name: String(name || ''), version, schemaUrl },
+              is: new Map(),
+              bc,
+              addBatchObservableCallback: (cb: BatchObservableCallback, obs: Observable[]) => bc.set(cb, obs),
+              removeBatchObservableCallback: (cb: BatchObservableCallback) => bc.delete(cb),
+            } as unknown as SdkMeter),
+          );
+          // seven methods written once (bytes matter: this is in every bundle that meters)
+          for (const k of KINDS) (m as unknown as Record<string, unknown>)['create' + k] = (n: string, o?: MetricOptions) => create(m!, k, n, o);
+        }
+        return m;
+      },
+      register: () => setGlobalMeterProvider(this) || report(1, 'meter provider already registered'),
+      forceFlush: () => each(rd, 'forceFlush'),
+      async shutdown(): Promise<void> {
+        const old = rd;
+        rd = []; // instruments record nothing from now on
+        await each(old, 'shutdown');
+      },
+    });
   }
 }
 
-/** Runs `fn` on every reader; failures are reported, after all have run. */
-const each = (rd: MetricReader[], fn: (r: MetricReader) => Promise<void>): Promise<void> =>
-  Promise.all(
+/** Calls method `k` of every reader; failures are reported, after all have run. */
+const each = async (rd: MetricReader[], k: 'forceFlush' | 'shutdown'): Promise<void> => {
+  await Promise.all(
     rd.map(async (r) => {
       try {
-        await fn(r);
+        await r[k]();
       } catch (e) {
         report(0, 'reader failed', e);
       }
     }),
-  ).then(() => {});
+  );
+};

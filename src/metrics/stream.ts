@@ -7,9 +7,6 @@ import type { Histogram, InstrumentDescriptor, MetricData, MetricDescriptor } fr
 /** An attribute set ready for the streams: its canonical key, and its cleaned attributes. */
 export type AttrSet = [key: string, attributes: Attributes];
 
-/** The empty attribute set. */
-export const NO_ATTRS: AttrSet = ['{}', {}];
-
 /**
  * `p`, or `late` when `p` has not settled after `ms` (`Infinity`: no limit); the timer is
  * cleared either way. Bounds a collection's async callbacks and an export.
@@ -56,62 +53,46 @@ export function canonical(raw: Attributes, keep?: string[]): AttrSet {
   return [JSON.stringify(a), a];
 }
 
-/** name → value → name → … → (0 →) the set; see {@link AttrCache}. */
+/** name → value → name → … → (0 →) the set; see {@link attrCache}. */
 type Trie = Map<unknown, Trie | AttrSet>;
-
-/** One level down the trie, made when absent if `make`. */
-function step(t: Trie | undefined, k: unknown, make: 0 | 1): Trie | undefined {
-  let u = t?.get(k) as Trie | undefined;
-  if (!u && make) t!.set(k, (u = new Map()));
-  return u;
-}
 
 /**
  * Maps attribute objects, as the caller wrote them, to their {@link AttrSet}: the hot path of
  * every `add` and `record`. A trie of attribute names and values (insertion order), walked
  * with one `Map.get` per name and per value, finds a set seen before without building a string
  * or allocating anything: property names and string constants keep their hash in V8, numbers
- * and booleans need none. Sets with array (or invalid) values are not cached: rare, and slower.
+ * and booleans need none (a JSON key measured 5-10x slower). Sets with array (or invalid
+ * object) values are not cached: identity says nothing of content; rare, and slower.
  *
- * Memory: at most `cap` sets (a full cache starts over, so the sets in use come back at once).
+ * Memory: at most `8 * cap` trie nodes (a full cache starts over, so the sets in use come back
+ * at once); the nodes of a walk that stops at an array count too.
  */
-export class AttrCache {
-  private t: Trie = new Map();
-  private n = 0;
-  declare private readonly cap: number; // `declare`: not emitted as a class field (bytes)
-  /** @param cap - sets kept at most */
-  constructor(cap: number) {
-    this.cap = cap;
-  }
-
-  /** The set of `a`. */
-  get(a: Attributes): AttrSet {
-    let e = this.w(a, 0)?.get(0) as AttrSet | undefined;
-    if (!e) {
-      e = canonical(a);
-      for (const n in a) if (typeof a[n] == 'object' && a[n]) return e; // arrays: not cached
-      if (this.n++ >= this.cap) {
-        this.t = new Map();
-        this.n = 1;
+export const attrCache = (cap: number): ((a: Attributes) => AttrSet) => {
+  let root: Trie = new Map();
+  let n = 0;
+  /** one level down from `t`, made when absent */
+  const step = (t: Trie, k: unknown): Trie => {
+    let u = t.get(k) as Trie | undefined;
+    if (!u) {
+      if (n++ > 8 * cap) (root = new Map()), (n = 0);
+      t.set(k, (u = new Map()));
+    }
+    return u;
+  };
+  return (a) => {
+    let t = root;
+    for (const k in a) {
+      const v = a[k];
+      if (v != null) {
+        if (typeof v == 'object') return canonical(a);
+        t = step(step(t, k), v);
       }
-      this.w(a, 1)!.set(0, e);
     }
+    let e = t.get(0) as AttrSet | undefined;
+    if (!e) t.set(0, (e = canonical(a)));
     return e;
-  }
-
-  /** Walks (`make`: builds) the path of `a`; undefined when absent or not cacheable. */
-  private w(a: Attributes, make: 0 | 1): Trie | undefined {
-    let t: Trie | undefined = this.t;
-    for (const n in a) {
-      const v = a[n];
-      if (v == null) continue;
-      if (typeof v == 'object') return; // arrays (and invalid objects): identity says nothing of content
-      t = step(step(t, n, make), v, make);
-      if (!t) return;
-    }
-    return t;
-  }
-}
+  };
+};
 
 /** The attribute set of the point that takes the measurements over the cardinality limit. */
 const OVERFLOW: Attributes = { 'otel.metric.overflow': true };
@@ -133,16 +114,6 @@ export interface Point {
   hi: number;
   /** bucket counts (histogram) */
   c?: number[];
-}
-
-/** What a stream needs of its instrument. */
-export interface StreamOwner {
-  /** asynchronous (observable) */
-  readonly a: boolean;
-  /** monotonic sum */
-  readonly mono: boolean;
-  /** records only non-negative values (counter, histogram): a histogram's sum is meaningful */
-  readonly nn: boolean;
 }
 
 /** How a stream aggregates: sum, last value, explicit-bucket histogram; -1: not at all (dropped). */
@@ -178,77 +149,49 @@ export type View = (instrument: InstrumentDescriptor, scope: InstrumentationScop
 /**
  * The state of one metric stream for one reader: an instrument's points keyed by attribute
  * set, aggregated one way, reported with one temporality.
- *
- * Memory: at most `limit` attribute sets plus the overflow point, and at most twice that in
- * keys (aliases: sets that a view's attribute filter or the overflow merges). Delta and
- * observable streams start empty after each collection; cumulative streams keep their points,
- * within the limit.
  */
-export class Stream {
-  /** canonical keys (and aliases: sets filtered or overflowed into another point) → point */
-  declare private m: Map<string, Point>;
-  /** points, in creation order (the overflow point included) */
-  declare private ps: Point[];
-  /** observable streams: the previous collection's points by canonical key */
-  declare private o?: Map<string, Point>;
-  /** start of the current delta interval: the previous collection, or the instrument's creation */
-  declare private t: number;
-  // `declare`: assigned in the constructor; a plain declaration would also be emitted as a class
-  // field (bytes, in every metrics bundle)
-  declare private readonly i: StreamOwner;
+export interface Stream {
   /** the reader's index */
-  declare readonly r: number;
-  declare private readonly d: boolean;
-  declare private readonly g: AggregationKind;
-  declare private readonly b: number[];
-  declare private readonly l: number;
-  /** identity and filter */
-  declare private readonly c: StreamSpec;
-
-  /**
-   * @param i - the instrument
-   * @param r - the reader's index
-   * @param d - delta temporality
-   * @param c - aggregation, boundaries, identity and filter
-   * @param l - cardinality limit
-   */
-  constructor(i: StreamOwner, r: number, d: boolean, c: StreamSpec, l: number) {
-    this.i = i;
-    this.r = r;
-    this.d = d;
-    this.g = c.g;
-    this.b = c.b;
-    this.c = c;
-    this.l = l;
-    this.t = now(); // the instrument's creation (streams are made with it)
-    this.z();
-  }
-
-  /** Forgets the points (a new stream, or a new interval of a delta or observable one). */
-  private z(): void {
-    this.m = new Map();
-    this.ps = [];
-  }
-
+  readonly r: number;
   /** Aggregates `x` into the point of attribute set `e`. The hot path. */
-  rec(x: number, e: AttrSet): void {
-    const p = this.m.get(e[0]) || this.miss(e);
-    if (this.g > 1) {
-      p.v += x;
-      p.n++;
-      if (x < p.lo) p.lo = x;
-      if (x > p.hi) p.hi = x;
-      const b = this.b;
-      let j = 0;
-      // a handful of bounds: a linear scan beats a binary search; bucket j is (b[j-1], b[j]]
-      while (j < b.length && x > b[j]) j++;
-      p.c![j]++;
-    } else if (this.g) p.v = x;
-    // sums; observable sums start from zero at each collection, so duplicate observations
-    // (or sets a view's attribute filter merges) add up
-    else p.v += x;
-  }
+  rec(x: number, e: AttrSet): void;
+  /**
+   * Appends this stream's data at time `e` to `out` (nothing when it has no points), and
+   * starts the next interval: delta and observable streams forget their points.
+   */
+  c(e: number, out: MetricData[]): void;
+}
 
+/**
+ * Makes a {@link Stream} of an instrument (`md.type`) for reader `r`, delta (`d`) or cumulative, shaped
+ * by `spec`, keeping at most `l` attribute sets (a closure: fewer bytes than a class).
+ *
+ * Memory: at most `l` attribute sets plus the overflow point, and at most twice that in keys
+ * (aliases: sets that a view's attribute filter or the overflow merges). Delta and observable
+ * streams start empty after each collection; cumulative streams keep their points, within the
+ * limit.
+ */
+export const stream = (r: number, d: boolean, { g, b, md, f }: StreamSpec, l: number): Stream => {
+  const type = md.type;
+  /** asynchronous (observable) */
+  const a = type[0] == 'O';
+  /** monotonic sum */
+  const mono = !/UP|GA/.test(type);
+  /** records only non-negative values (counter, histogram): a histogram's sum is meaningful */
+  const nn = !/UP|GA|^O/.test(type);
+  /** canonical keys (and aliases: sets filtered or overflowed into another point) → point */
+  let m: Map<string, Point>;
+  /** points, in creation order (the overflow point included) */
+  let ps: Point[];
+  /** observable streams: the previous collection's points by canonical key */
+  let o: Map<string, Point> | undefined;
+  /** start of the current delta interval: the previous collection, or the instrument's creation */
+  let t = now();
+  /** forgets the points (a new stream, or a new interval of a delta or observable one) */
+  const z = (): void => {
+    m = new Map();
+    ps = [];
+  };
   /**
    * A set without a point yet: filter it (a view's attribute keys), find or create the point.
    * Over the cardinality limit, the overflow point takes the measurement: every measurement
@@ -256,21 +199,20 @@ export class Stream {
    * The set as given becomes an alias of the point it went to, so that it takes the fast path
    * next time (as long as the aliases stay within the limit).
    */
-  private miss(e: AttrSet): Point {
-    const { m, ps, g, b, c } = this;
-    let [k, a] = c.f ? c.f(e) : e;
+  const miss = (e: AttrSet): Point => {
+    let [k, at] = f ? f(e) : e;
     let p = m.get(k);
     if (!p) {
-      if (ps.length >= this.l) p = m.get((k = '')); // '' is no canonical key
+      if (ps.length >= l) p = m.get((k = '')); // '' is no canonical key
       if (!p) {
         m.set(
           k,
           (p = {
-            a: k ? a : OVERFLOW,
+            a: k ? at : OVERFLOW,
             k,
             // spec: a synchronous series starts at its first measurement; an observed one at the
-            // collection before it (collect() keeps the first start of a series observed again)
-            s: this.i.a ? this.t : now(),
+            // collection before it (collect keeps the first start of a series observed again)
+            s: a ? t : now(),
             v: 0,
             n: 0,
             lo: Infinity,
@@ -281,50 +223,59 @@ export class Stream {
         ps.push(p);
       }
     }
-    if (k != e[0] && m.size < 2 * this.l) m.set(e[0], p);
+    // (its own key again when it was neither filtered nor overflowed: no harm)
+    if (m.size < 2 * l) m.set(e[0], p);
     return p;
-  }
-
-  /**
-   * Appends this stream's data at time `e` to `out` (nothing when it has no points), and
-   * starts the next interval: delta and observable streams forget their points.
-   */
-  collect(e: number, out: MetricData[]): void {
-    const { d, g, i, o, ps, t } = this;
-    if (ps.length)
-      out.push({
-        descriptor: this.c.md,
-        aggregationTemporality: d ? 0 : 1,
-        dataPointType: [3, 2, 0][g],
-        isMonotonic: i.mono,
-        dataPoints: ps.map((p) => {
-          let v: number | Histogram = p.v;
-          const q = o?.get(p.k);
-          if (q) {
-            // observed again: the series keeps its start; a delta is the change since the
-            // previous collection (a monotonic value that went down was reset: from zero)
-            p.s = q.s;
-            if (d && !g && (v -= q.v) < 0 && i.mono) v = p.v;
-          }
-          return {
-            startTime: d ? t : p.s,
-            endTime: e,
-            attributes: p.a,
-            value:
-              g > 1
-                ? {
-                    buckets: { boundaries: this.b, counts: d ? p.c! : p.c!.slice() },
-                    sum: i.nn ? v : undefined,
-                    count: p.n,
-                    min: p.lo,
-                    max: p.hi,
-                  }
-                : v,
-          };
-        }),
-      } as MetricData);
-    if (i.a) this.o = new Map(ps.map((p) => [p.k, p]));
-    if (d || i.a) this.z();
-    this.t = e;
-  }
-}
+  };
+  z();
+  return {
+    r,
+    rec(x, e) {
+      const p = m.get(e[0]) || miss(e);
+      if (g > 1) {
+        p.v += x;
+        p.n++;
+        if (x < p.lo) p.lo = x;
+        if (x > p.hi) p.hi = x;
+        let j = 0;
+        // a handful of bounds: a linear scan beats a binary search; bucket j is (b[j-1], b[j]]
+        while (j < b.length && x > b[j]) j++;
+        p.c![j]++;
+      } else if (g) p.v = x;
+      // sums; observable sums start from zero at each collection, so duplicate observations
+      // (or sets a view's attribute filter merges) add up
+      else p.v += x;
+    },
+    c(e, out) {
+      if (ps.length)
+        out.push({
+          descriptor: md,
+          aggregationTemporality: +!d,
+          dataPointType: [3, 2, 0][g],
+          isMonotonic: mono,
+          dataPoints: ps.map((p) => {
+            let v: number | Histogram = p.v;
+            const q = o?.get(p.k);
+            if (q) {
+              // observed again: the series keeps its start; a delta is the change since the
+              // previous collection (a monotonic value that went down was reset: from zero)
+              p.s = q.s;
+              if (d && !g && (v -= q.v) < 0 && mono) v = p.v;
+            }
+            return {
+              startTime: d ? t : p.s,
+              endTime: e,
+              attributes: p.a,
+              value:
+                g > 1
+                  ? { buckets: { boundaries: b, counts: d ? p.c! : p.c!.slice() }, sum: nn ? v : undefined, count: p.n, min: p.lo, max: p.hi }
+                  : v,
+            };
+          }),
+        } as MetricData);
+      if (a) o = new Map(ps.map((p) => [p.k, p]));
+      if (d || a) z();
+      t = e;
+    },
+  };
+};

@@ -31,9 +31,10 @@ export type AggregationTemporalitySelector = (type: InstrumentType) => Aggregati
  * so the environment variable's value can be passed as it is.
  */
 export function temporalitySelector(preference?: string): AggregationTemporalitySelector {
-  const p = preference == null ? 'cumulative' : String(preference).trim().toLowerCase();
-  if (p == 'delta') return (t) => (t.includes('UP_DOWN') ? 1 : 0);
-  if (p == 'lowmemory') return (t) => (t == 'COUNTER' || t == 'HISTOGRAM' ? 0 : 1);
-  if (p != 'cumulative') warnConfig('temporalityPreference', preference, 'cumulative');
-  return () => 1;
+  const p = String(preference ?? 'cumulative').trim().toLowerCase();
+  return p == 'delta'
+    ? (t) => (t.includes('UP_DOWN') ? 1 : 0)
+    : p == 'lowmemory'
+      ? (t) => (t == 'COUNTER' || t == 'HISTOGRAM' ? 0 : 1)
+      : (p == 'cumulative' || warnConfig('temporalityPreference', preference, 'cumulative'), () => 1);
 }

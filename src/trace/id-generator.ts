@@ -7,7 +7,6 @@ export interface IdGenerator {
 }
 
 const POOL = 16384;
-const ZERO = '0000000000000000';
 let pos = POOL;
 /** The two hex digits of each byte. */
 let H: string[] | undefined;
@@ -41,25 +40,24 @@ export function reserve(n: number): Uint8Array {
 }
 
 /**
- * 16 hex characters from 8 bytes of `p` at `i`. Ids of SDK spans are written out when first read
- * (mostly by the exporter, see `RecordingSpan.spanContext`), off the app's code path, so this is
- * the small form: one String.fromCharCode call per id measured ~2x faster, at ~100 bytes more.
- */
-function hex8(p: Uint8Array, i: number): string {
-  const h = (H ||= Array.from({ length: 256 }, (_, b) => (b + 256).toString(16).slice(1)));
-  let s = '';
-  for (const end = i + 8; i < end; i++) s += h[p[i]];
-  return s;
-}
-
-/**
  * A span id (`n` = 8) or trace id (`n` = 16) from the bytes of `p` at `i`; from fresh bytes in
- * the (2^-64 or less likely) case that those are all zero, which no id may be.
+ * the (2^-64 or less likely) case that those are all zero, which no id may be. Ids of SDK spans
+ * are written out when first read (mostly by the exporter, see `RecordingSpan.spanContext`), off
+ * the app's code path, so this is the small form.
  */
 export function hexId(p: Uint8Array, i: number, n: 8 | 16): string {
-  const a = hex8(p, i);
-  const b = n > 8 ? hex8(p, i + 8) : '';
-  return a != ZERO || (b && b != ZERO) ? a + b : fresh(n);
+  const h = (H ||= Array.from({ length: 256 }, (_, b) => (b + 256).toString(16).slice(1)));
+  let s = '';
+  let any = 0;
+  for (const end = i + n; i < end; i++) {
+    any |= p[i];
+    s += h[p[i]];
+  }
+  // Flattens the 8 or 16 concatenated pieces into one string now: a regex on the pieces (every
+  // isSpanContextValid, as in traceparent injection) flattens them on each call and measured
+  // ~300 ns per id pair on Node 20 against ~40 ns here, once.
+  s.charCodeAt(0);
+  return any ? s : fresh(n);
 }
 
 /** Random ids from `crypto.getRandomValues`, as the W3C Trace Context spec recommends. */

@@ -3,7 +3,7 @@ import type { ContextManager } from '../context/types';
 import { numberOption, report } from '../lib/diag';
 import { clock } from '../lib/time';
 import { setGlobal, type Globals } from '../lib/global';
-import { RandomIdGenerator, type IdGenerator } from './id-generator';
+import type { IdGenerator } from './id-generator';
 import { W3CBaggagePropagator } from './propagation/baggage';
 import { CompositePropagator } from './propagation/composite';
 import { W3CTraceContextPropagator } from './propagation/trace-context';
@@ -55,8 +55,12 @@ export class TracerProvider implements ApiTracerProvider {
   private readonly p: SpanProcessor[];
   private readonly x: ResolvedLimits;
   private readonly s: Sampler;
-  private readonly ids: IdGenerator;
-  private readonly c = new Map<string, Tracer>();
+  private readonly ids?: IdGenerator;
+  /**
+   * Tracers by name, version and schema URL. Every key holds "@" and ":", so none is the name
+   * of an `Object.prototype` member.
+   */
+  private readonly c: Record<string, Tracer> = {};
 
   /** @param config - resource, sampler, limits, id generator and processors */
   constructor(config: TracerProviderConfig = {}) {
@@ -74,20 +78,18 @@ export class TracerProvider implements ApiTracerProvider {
       la: limit('attributePerLinkCountLimit'),
     };
     this.s = config.sampler || parentBasedAlwaysOn;
-    this.ids = config.idGenerator || new RandomIdGenerator();
+    // none: the built-in ids, made lazily from random bytes (see SdkTracer)
+    this.ids = config.idGenerator;
   }
 
   /** {@inheritDoc TracerProvider.getTracer} */
   getTracer(name: string, version?: string, options?: TracerOptions): Tracer {
     const schemaUrl = options?.schemaUrl;
-    const key = `${name}@${version || ''}:${schemaUrl || ''}`;
-    let t = this.c.get(key);
-    if (!t) {
-      const scope = { name: String(name || ''), version, schemaUrl };
-      const state = { r: this.resource, s: scope, x: this.x, p: this.p, c: clock() };
-      this.c.set(key, (t = new SdkTracer(state, this.s, this.ids)));
-    }
-    return t;
+    return (this.c[`${name}@${version || ''}:${schemaUrl || ''}`] ||= new SdkTracer(
+      { r: this.resource, s: { name: String(name || ''), version, schemaUrl }, x: this.x, p: this.p, c: clock() },
+      this.s,
+      this.ids,
+    ));
   }
 
   /**
@@ -100,14 +102,14 @@ export class TracerProvider implements ApiTracerProvider {
     const m = config.contextManager;
     const p = config.propagator;
     const install = (key: keyof Globals, value: unknown, what: string): unknown =>
-      setGlobal(key, value) || report(1, what + ' already registered; kept it');
-    install('t', this, 'a tracer provider');
-    if (m !== null) install('c', (m || new StackContextManager()).enable(), 'a context manager');
+      setGlobal(key, value) || report(1, 'kept the registered ' + what);
+    install('t', this, 'tracer provider');
+    if (m !== null) install('c', (m || new StackContextManager()).enable(), 'context manager');
     if (p !== null) {
       install(
         'p',
         p || new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
-        'a propagator',
+        'propagator',
       );
     }
   }

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AlwaysOnSampler } from './sampler';
+import { ROOT_CONTEXT } from '../context/context';
+import { setSpanContext } from './api';
+import { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, TraceIdRatioBasedSampler, type Sampler } from './sampler';
 import { samplerFromName } from './sampler-name';
 
 describe('samplerFromName', () => {
@@ -22,5 +24,32 @@ describe('samplerFromName', () => {
     expect(String(samplerFromName('jaeger_remote'))).toMatch(/^ParentBased\{root=AlwaysOnSampler/);
     expect(String(samplerFromName('traceidratio', '2'))).toBe('TraceIdRatioBased{1}');
     expect(warn).toHaveBeenCalledTimes(2);
+  });
+
+  it('decides as the sampler classes it stands for', () => {
+    const hex = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+    const parent = (flags: number, isRemote: boolean) =>
+      setSpanContext(ROOT_CONTEXT, { traceId: hex(32), spanId: hex(16), traceFlags: flags, isRemote });
+    const ctxs = [ROOT_CONTEXT, parent(1, true), parent(0, true), parent(1, false), parent(0, false)];
+    const pairs: [string, number | undefined, Sampler][] = [
+      ['always_on', undefined, new AlwaysOnSampler()],
+      ['always_off', undefined, new AlwaysOffSampler()],
+      ['traceidratio', 0.3, new TraceIdRatioBasedSampler(0.3)],
+      ['parentbased_always_on', undefined, new ParentBasedSampler({ root: new AlwaysOnSampler() })],
+      ['parentbased_always_off', undefined, new ParentBasedSampler({ root: new AlwaysOffSampler() })],
+      ['parentbased_traceidratio', 0.3, new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(0.3) })],
+    ];
+    for (const [name, arg, ref] of pairs) {
+      const s = samplerFromName(name, arg);
+      for (let i = 0; i < 200; i++) {
+        const ctx = ctxs[i % ctxs.length]!;
+        const id = hex(32);
+        expect([name, i, s.shouldSample(ctx, id, 'x', 0, {}, []).decision]).toEqual([name, i, ref.shouldSample(ctx, id, 'x', 0, {}, []).decision]);
+      }
+    }
+    // only a ratio strictly between 0 and 1 reads the trace id (the tracer may skip making it)
+    expect([0, 0.5, 1].map((r) => (samplerFromName('traceidratio', r) as { r?: boolean }).r)).toEqual([true, false, true]);
+    expect(samplerFromName('traceidratio', 0).shouldSample(ROOT_CONTEXT, '', 'x', 0, {}, []).decision).toBe(0);
+    expect(samplerFromName('always_on').shouldSample(ROOT_CONTEXT, '', 'x', 0, {}, []).decision).toBe(2);
   });
 });

@@ -1,11 +1,10 @@
 import { warnConfig } from '../lib/diag';
-import {
-  AlwaysOffSampler,
-  AlwaysOnSampler,
-  ParentBasedSampler,
-  TraceIdRatioBasedSampler,
-  type Sampler,
-} from './sampler';
+import type { Context } from '../context/types';
+import type { Sampler, SamplingResult } from './sampler';
+import { contextOf, parentOf } from './span';
+
+const ON: SamplingResult = { decision: 2 };
+const OFF: SamplingResult = { decision: 0 };
 
 /**
  * The sampler that `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG` (or the `sampler` /
@@ -13,25 +12,36 @@ import {
  * An unknown name or a bad ratio warns once and falls back to the default,
  * `parentbased_always_on`, or a ratio of 1. A sampler object (the config's other form) is
  * returned as it is, so every config reader resolves the key with this one call.
+ *
+ * The named samplers decide as `AlwaysOnSampler`, `AlwaysOffSampler`,
+ * `TraceIdRatioBasedSampler` and `ParentBasedSampler` with its default delegates do (a child
+ * follows its parent's sampled flag, remote or local), and describe themselves the same way;
+ * they are one small object rather than those classes, so that a bundle that only names its
+ * sampler (a Worker, the snippet) does not carry the five of them.
  */
 export function samplerFromName(name?: string | Sampler, arg?: number | string): Sampler {
   if (name && typeof name == 'object') return name;
-  const ratio = (): Sampler => {
-    const r = arg === undefined || arg === '' ? 1 : Number(arg);
-    if (r >= 0 && r <= 1) return new TraceIdRatioBasedSampler(r);
-    warnConfig('samplerArg', arg, 1);
-    return new TraceIdRatioBasedSampler(1);
-  };
-  const roots: Record<string, () => Sampler> = {
-    always_on: () => new AlwaysOnSampler(),
-    always_off: () => new AlwaysOffSampler(),
-    traceidratio: ratio,
-  };
-  const n = (name || 'parentbased_always_on').trim().toLowerCase();
-  const root = roots[n.replace(/^parentbased_/, '')];
-  if (!root) {
-    warnConfig('sampler', name, 'parentbased_always_on');
-    return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+  let n = (name || 'parentbased_always_on').trim().toLowerCase();
+  let pb = n.startsWith('parentbased_');
+  if (pb) n = n.slice(12);
+  let r = n == 'always_on' ? 1 : n == 'always_off' ? 0 : n == 'traceidratio' ? (arg === undefined || arg === '' ? 1 : Number(arg)) : NaN;
+  if (!(r >= 0 && r <= 1)) {
+    if (n == 'traceidratio') warnConfig('samplerArg', arg, 1);
+    else (warnConfig('sampler', name, 'parentbased_always_on'), (pb = true), (n = 'always_on'));
+    r = 1;
   }
-  return n.startsWith('parentbased_') ? new ParentBasedSampler({ root: root() }) : root();
+  // a ratio strictly between 0 and 1 is the only case that reads the trace id
+  const x = r > 0 && r < 1;
+  const b = r * 2 ** 52;
+  const root = n == 'traceidratio' ? `TraceIdRatioBased{${r}}` : r ? 'AlwaysOnSampler' : 'AlwaysOffSampler';
+  return {
+    // does not read the trace id (the tracer may then make it later)
+    r: !x,
+    shouldSample(ctx: Context, traceId: string): SamplingResult {
+      const ps = pb && parentOf(ctx);
+      // the last 13 hex digits (52 random bits, as TraceIdRatioBasedSampler reads them)
+      return (ps ? contextOf(ps).traceFlags & 1 : x ? parseInt(traceId.slice(-13), 16) < b : r) ? ON : OFF;
+    },
+    toString: () => (pb ? `ParentBased{root=${root}}` : root),
+  } as Sampler;
 }

@@ -2,7 +2,6 @@ import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vite
 import type { Context } from '../context/types';
 import { diag, DiagLogLevel } from '../lib/diag';
 import type { AttributeValue, Attributes } from '../lib/types';
-import { RandomIdGenerator } from './id-generator';
 import { resourceFromAttributes } from './resource';
 import { AlwaysOnSampler } from './sampler';
 import type { SpanProcessor } from './sdk-types';
@@ -42,7 +41,7 @@ function setup(limits: Partial<ResolvedLimits> = {}) {
     x: { a: 128, l: Infinity, e: 128, k: 128, ea: 128, la: 128, ...limits },
     p: [proc],
   };
-  const tracer = new SdkTracer(state, new AlwaysOnSampler(), new RandomIdGenerator());
+  const tracer = new SdkTracer(state, new AlwaysOnSampler());
   const start = (name = 'op', opts?: SpanOptions, ctx?: Context): RecordingSpan =>
     tracer.startSpan(name, opts, ctx) as RecordingSpan;
   return { start, proc, state };

@@ -1,7 +1,7 @@
 import type { Context } from '../context/types';
 import { attributesBag, cleanAttribute } from '../lib/attributes';
 import { report } from '../lib/diag';
-import { now, toMillis } from '../lib/time';
+import { clock, toMillis } from '../lib/time';
 import type { Attributes, AttributeValue, InstrumentationScope, TimeInput } from '../lib/types';
 import { getSpan } from './api';
 import type { Resource } from './resource';
@@ -30,8 +30,8 @@ export interface TracerState {
   readonly x: ResolvedLimits;
   /** processors */
   readonly p: SpanProcessor[];
-  /** the clock of the spans (default: `now` from lib/time) */
-  readonly c?: () => number;
+  /** the clock of the spans (made by `clock()` from lib/time on first use when not given) */
+  c?: () => number;
 }
 
 /**
@@ -63,7 +63,7 @@ export const NONE: readonly unknown[] = Object.freeze([]);
 const str = (v: unknown): string | undefined => (v == null ? undefined : String(v));
 
 /** `t` in epoch milliseconds; now (by the tracer's clock) when undefined. */
-const time = (s: TracerState, t: TimeInput | undefined): number => (t === undefined ? (s.c || now)() : toMillis(t));
+const time = (s: TracerState, t: TimeInput | undefined): number => (t === undefined ? (s.c ||= clock())() : toMillis(t));
 
 /**
  * The span in `ctx` when its span context is valid. A span made by this SDK's tracer is valid by
@@ -215,41 +215,38 @@ export class RecordingSpan implements Span, ReadableSpan {
 
   /** {@inheritDoc Span.addEvent} */
   addEvent(name: string, attributesOrTime?: Attributes | TimeInput, at?: TimeInput): this {
-    if (!this.ended) {
-      const x = this.t.x;
-      if (this.events.length < x.e) {
-        let attrs = attributesOrTime as Attributes | undefined;
-        if (typeof attrs == 'number' || attrs instanceof Date || Array.isArray(attrs)) {
-          at = attrs as TimeInput;
-          attrs = undefined;
-        }
-        const attributes = attributesBag();
-        if (this.events == NONE) this.events = [];
-        this.events.push({
-          name: String(name),
-          time: time(this.t, at),
-          attributes,
-          droppedAttributesCount: copy(attrs, x.ea, x.l, attributes),
-        });
-      } else this.droppedEventsCount++;
+    let attrs = attributesOrTime as Attributes | undefined;
+    if (typeof attrs == 'number' || attrs instanceof Date || Array.isArray(attrs)) {
+      at = attrs as TimeInput;
+      attrs = undefined;
     }
-    return this;
+    return this.m(0, { name: String(name), time: time(this.t, at) } as TimedEvent, attrs);
   }
 
   /** {@inheritDoc Span.addLink} */
   addLink(link: Link): this {
     if (!link?.context) report(1, 'invalid link', link);
-    else if (!this.ended) {
+    else this.m(1, { context: link.context } as Link, link.attributes, link.droppedAttributesCount);
+    return this;
+  }
+
+  /**
+   * Adds an event (`k` 0) or a link (1) within the limits, with `attrs` copied into it, or
+   * counts it as dropped. One writer for both lists, which are alike but for their limits.
+   */
+  private m(
+    k: 0 | 1,
+    o: { attributes?: Attributes; droppedAttributesCount?: number },
+    attrs?: Attributes,
+    dropped = 0,
+  ): this {
+    if (!this.ended) {
       const x = this.t.x;
-      if (this.links.length < x.k) {
-        const attributes = attributesBag();
-        if (this.links == NONE) this.links = [];
-        this.links.push({
-          context: link.context,
-          attributes,
-          droppedAttributesCount: copy(link.attributes, x.la, x.l, attributes) + (link.droppedAttributesCount || 0),
-        });
-      } else this.droppedLinksCount++;
+      const l = k ? this.links : this.events;
+      if (l.length < (k ? x.k : x.e)) {
+        o.droppedAttributesCount = copy(attrs, k ? x.la : x.ea, x.l, (o.attributes = attributesBag())) + dropped;
+        (l == NONE ? (k ? (this.links = []) : (this.events = [])) : l).push(o as never);
+      } else k ? this.droppedLinksCount++ : this.droppedEventsCount++;
     }
     return this;
   }

@@ -7,7 +7,6 @@ import { suppressTracing } from '../lib/suppress';
 import { getSpan, getSpanContext, setSpan, setSpanContext, trace } from './api';
 import { BatchSpanProcessor } from './batch-processor';
 import type { IdGenerator } from './id-generator';
-import { RandomIdGenerator } from './id-generator';
 import { NonRecordingSpan } from './non-recording-span';
 import { createTraceState } from './propagation/trace-state';
 import { resourceFromAttributes } from './resource';
@@ -57,7 +56,7 @@ function setup(opts: { sampler?: Sampler; ids?: IdGenerator; processors?: SpanPr
     x: { a: 128, l: Infinity, e: 128, k: 128, ea: 128, la: 128 },
     p: opts.processors ?? [proc],
   };
-  const tracer = new SdkTracer(state, opts.sampler ?? new AlwaysOnSampler(), opts.ids ?? new RandomIdGenerator());
+  const tracer = new SdkTracer(state, opts.sampler ?? new AlwaysOnSampler(), opts.ids);
   return { tracer, proc };
 }
 

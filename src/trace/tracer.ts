@@ -4,7 +4,7 @@ import { report } from '../lib/diag';
 import { isTracingSuppressed } from '../lib/suppress';
 import type { Attributes } from '../lib/types';
 import { deleteSpan, startActiveSpan } from './api';
-import { at, hexId, RandomIdGenerator, reserve, type IdGenerator } from './id-generator';
+import { at, hexId, reserve, type IdGenerator } from './id-generator';
 import { NonRecordingSpan } from './non-recording-span';
 import type { Sampler } from './sampler';
 import { contextOf, NONE, parentOf, RecordingSpan, writeIds, type TracerState } from './span';
@@ -19,21 +19,14 @@ export class SdkTracer implements Tracer {
   /**
    * @param t - what this tracer's spans share
    * @param s - decides which spans record
-   * @param i - makes ids
+   * @param i - makes ids; none: the built-in random ids, made from random bytes when first read
+   *   (see `RecordingSpan.spanContext`), not at start
    */
   constructor(
     private readonly t: TracerState,
     private readonly s: Sampler,
-    private readonly i: IdGenerator,
-  ) {
-    this.l = i.constructor == RandomIdGenerator;
-  }
-
-  /**
-   * The built-in id generator is used: ids are made from random bytes when first read (see
-   * `RecordingSpan.spanContext`), not at start.
-   */
-  private readonly l: boolean;
+    private readonly i?: IdGenerator,
+  ) {}
 
   /** {@inheritDoc Tracer.startSpan} */
   startSpan(name: string, options?: SpanOptions, ctx?: Context): Span {
@@ -47,22 +40,24 @@ export class SdkTracer implements Tracer {
       // the parent's context as it is (an SDK parent's ids may not be written out yet)
       const ps = parentOf(ctx);
       const parent = ps && contextOf(ps);
-      // built-in ids: 8 random bytes for the span id, 16 for the trace id of a root, at `at` in `y`
-      const y = this.l ? reserve(24) : undefined;
+      // built-in ids: 8 random bytes for the span id, 16 more for the trace id of a root, at `at` in `y`
+      const i = this.i;
+      const y = i ? undefined : reserve(ps ? 8 : 24);
       const z = at;
       let traceId = parent ? parent.traceId : '';
       // A trace id not written out yet (a root's, or a parent's) stays so when the sampler does
       // not read it (`r`: always on, always off, parent based with only those as delegates).
       if (!traceId && !(y && (s as { r?: boolean }).r)) {
-        traceId = ps ? ps.spanContext().traceId : y ? hexId(y, z + 8, 16) : this.i.generateTraceId();
+        traceId = ps ? ps.spanContext().traceId : y ? hexId(y, z + 8, 16) : i!.generateTraceId();
       }
       const kind = o.kind || 0;
       const res = s.shouldSample(ctx, traceId, name, kind, o.attributes || EMPTY, o.links || (NONE as Link[]));
       const sc: SpanContext = {
         traceId,
-        spanId: y ? '' : this.i.generateSpanId(),
-        // bit 1 is W3C Level 2's "random trace id": true of ids we make, inherited otherwise
-        traceFlags: (res.decision == 2 ? 1 : 0) | (parent ? parent.traceFlags & 2 : 2),
+        spanId: i ? i.generateSpanId() : '',
+        // bit 0 "sampled" (RECORD_AND_SAMPLED is 2, the only decision with bit 1 set); bit 1 is W3C
+        // Level 2's "random trace id": true of ids we make, inherited otherwise
+        traceFlags: (res.decision >> 1) | (parent ? parent.traceFlags & 2 : 2),
         traceState: res.traceState || parent?.traceState,
       };
       if (!res.decision) return new NonRecordingSpan(y ? writeIds(sc, y, z, ps?.spanContext()) : sc);

@@ -12,7 +12,9 @@
  * over the attributes. The API is then on `window.otelite`: `getTracer`, `forceFlush`,
  * `shutdown`, `sessionId`, `recordError`, and the `trace`, `context`, `propagation`, `metrics`
  * and `logs` globals. B3 and Jaeger propagators, when named, are loaded from
- * `min/propagators/{b3,jaeger}.js` next to the snippet (the package's `dist/` layout).
+ * `min/propagators/{b3,jaeger}.js` next to the snippet (the package's `dist/` layout), and so is
+ * the metrics SDK (`min/metrics.js`), when the page first takes a meter of its own; the web
+ * vitals' histograms need no SDK.
  *
  * This is the one entry of the package with side
  * effects; it runs once, whenever it is loaded (`async`, `defer` or neither), and never throws
@@ -20,6 +22,5 @@
  * @packageDocumentation
  */
 import { autostart } from './autostart';
-import { metricsPipeline } from './metrics';
 
-autostart(metricsPipeline);
+autostart();

@@ -16,8 +16,9 @@ let built: Promise<string> | undefined;
 
 /**
  * Builds `otelite.iife.js` (IIFE, minified, es2022, dependencies bundled: as esbuild.config.mjs
- * builds it) and `min/propagators/{b3,jaeger}.js`, which the snippet loads when told to use B3 or
- * Jaeger. Once per test run.
+ * builds it) and what the snippet loads on demand from beside it, as in dist/min/:
+ * `propagators/{b3,jaeger}.js` (B3 or Jaeger named) and `metrics.js` with
+ * `exporters/otlp-http-json.js` (the page takes a meter). Once per test run.
  */
 export function buildSnippet(): Promise<string> {
   return (built ||= (async () => {
@@ -35,6 +36,8 @@ export function buildSnippet(): Promise<string> {
         entryPoints: {
           'propagators/b3': join(REPO_ROOT, 'src/trace/propagation/b3.ts'),
           'propagators/jaeger': join(REPO_ROOT, 'src/trace/propagation/jaeger.ts'),
+          metrics: join(REPO_ROOT, 'src/metrics/index.ts'),
+          'exporters/otlp-http-json': join(REPO_ROOT, 'src/exporters/otlp-http-json/index.ts'),
         },
         outdir: join(SNIPPET_DIR, 'min'),
         format: 'esm',

@@ -2,9 +2,11 @@
  * The zero-code snippet in real Chromium: one `<script>` tag with data attributes is the whole
  * setup. A page with fetch, XHR, a cross-origin API, a span of its own, an uncaught error, a
  * click and a navigation delivers spans, web vitals (metrics and events) and logs, schema-valid,
- * all with one `session.id`. Then: instrumentations turned off by attribute, a strict CSP page
- * (with B3 loaded on demand from beside the snippet), blocked storage (sandboxed iframe, throwing
- * getters), the snippet included twice, `async`/`defer` loading that does not block parsing.
+ * all with one `session.id`; the page's own metrics through `window.otelite.metrics`, with the
+ * metrics SDK loaded on demand from beside the snippet. Then: instrumentations turned off by
+ * attribute, a strict CSP page (with B3 loaded on demand from beside the snippet), blocked
+ * storage (sandboxed iframe, throwing getters), the snippet included twice, `async`/`defer`
+ * loading that does not block parsing.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newPage, startReceiver, startServer } from './harness';
@@ -241,6 +243,22 @@ describe('the snippet with data attributes only', () => {
       logs: 'object',
     });
     expect(await t.page.evaluate(() => (window as unknown as { otelite: { sessionId(): string } }).otelite.sessionId())).toMatch(/^[0-9a-f]{32}$/);
+
+    // the page's own metrics: the metrics SDK comes from beside the snippet at the first meter;
+    // what is recorded before it arrives is kept
+    await t.page.evaluate(async () => {
+      type M = { getMeter(n: string): { createCounter(n: string): { add(v: number, a?: object): void } } };
+      const o = (window as unknown as { otelite: { metrics: M; forceFlush(): Promise<void> } }).otelite;
+      const c = o.metrics.getMeter('app').createCounter('app.clicks');
+      c.add(2, { where: 'early' });
+      await new Promise((r) => setTimeout(r, 500));
+      c.add(3, { where: 'early' });
+      await o.forceFlush();
+    });
+    const m = await rcv.waitFor(() => rcv.metrics().find((x) => x.name == 'app.clicks'));
+    expect(m.resource['session.id']).toMatch(/^[0-9a-f]{32}$/);
+    expect(m.points.map((x) => [x.attrs.where, Number((x as { asInt?: string }).asInt ?? (x as { asDouble?: number }).asDouble)])).toEqual([['early', 5]]);
+    expect(t.problems()).toEqual([]);
   });
 
   it('data-disabled-instrumentations="xhr": no XHR spans, no headers on XHR', async () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { anyValue } from './logs';
 import {
-  anyValue,
+  attrValue,
   arr,
   attrFields,
   encodeRequest,
-  groupByResourceScope,
   keyValues,
   listField,
   nanos,
@@ -63,6 +63,15 @@ describe('anyValue', () => {
   });
 });
 
+describe('attrValue (attributes: no maps, no bytes)', () => {
+  it('writes objects through the given writer, or as an empty AnyValue', () => {
+    expect(attrValue({ a: 1 })).toBe('{}');
+    expect(attrValue(new Uint8Array([1]))).toBe('{}');
+    expect(attrValue(['a', {}], () => '{"x":1}')).toBe('{"arrayValue":{"values":[{"stringValue":"a"},{"x":1}]}}');
+    expect(attrValue([1, 'b'])).toBe(anyValue([1, 'b']));
+  });
+});
+
 describe('fields', () => {
   it('keyValues skips undefined and escapes keys', () => {
     expect(parse(keyValues({ 'a"': 'x', u: undefined, n: 1 }))).toEqual([
@@ -108,15 +117,6 @@ describe('grouping', () => {
     { r: r1, s: s2, v: 3 },
     { r: r1, s: s1, v: 4 },
   ];
-
-  it('groups by resource then scope, in first-seen order', () => {
-    const g = groupByResourceScope(items, (i) => i.r, (i) => i.s);
-    expect([...g.keys()]).toEqual([r1, r2]);
-    expect([...g.get(r1)!.entries()].map(([s, l]) => [s.name, l.map((i) => i.v)])).toEqual([
-      ['a', [1, 4]],
-      ['b', [3]],
-    ]);
-  });
 
   it('builds the request with the signal names and schema URLs at the right levels', () => {
     const json = parse(encodeRequest(items, 'Logs', 'logRecords', (i) => '{"v":' + i.v + '}', (i) => i.r, (i) => i.s));

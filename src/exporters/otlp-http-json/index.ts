@@ -5,18 +5,16 @@
  * @packageDocumentation
  */
 export { OTLPTraceExporter, encodeSpan, encodeTraces } from './traces';
-export { OTLPLogExporter, encodeLogRecord, encodeLogs } from './logs';
+export { OTLPLogExporter, anyValue, encodeLogRecord, encodeLogs } from './logs';
 export { OTLPMetricExporter, encodeMetric, encodeMetrics } from './metrics';
 export type { OTLPMetricExporterConfig } from './metrics';
 export type { OTLPExporterConfig, OtlpSignal } from './config';
 export { OtlpExporter, createOtlpSender, retryAfterMillis } from './exporter';
 export type { OtlpSender } from './exporter';
 export {
-  anyValue,
   arr,
   attrFields,
   encodeRequest,
-  groupByResourceScope,
   intField,
   keyValues,
   listField,

@@ -1,7 +1,20 @@
 import type { LogRecordExporter, ReadableLogRecord } from '../../logs/sdk-types';
 import type { OTLPExporterConfig } from './config';
-import { anyValue, attrFields, encodeRequest, intField, nanos, strField } from './encode-common';
+import { attrFields, attrValue, encodeRequest, intField, keyValues, nanos, strField } from './encode-common';
 import { OtlpExporter } from './exporter';
+
+/** The objects of a log `AnyValue`: bytes as `bytesValue` (base64), any other as a `kvlistValue` map. */
+const obj = (o: object): string =>
+  o instanceof Uint8Array
+    ? '{"bytesValue":"' + btoa(Array.from(o, (b) => String.fromCharCode(b)).join('')) + '"}'
+    : '{"kvlistValue":{"values":' + keyValues(o as Record<string, unknown>, obj) + '}}';
+
+/**
+ * A log body or attribute value as an OTLP JSON `AnyValue`: what `attrValue` of `encode-common.ts`
+ * writes, plus `Uint8Array` → `{"bytesValue":"<base64>"}` and other objects (maps) →
+ * `{"kvlistValue":{"values":[…]}}`, nested at any depth.
+ */
+export const anyValue = (v: unknown): string => attrValue(v, obj);
 
 /**
  * One record as an OTLP JSON `LogRecord` message (logs.proto), fields with default values left
@@ -18,7 +31,7 @@ export function encodeLogRecord(r: ReadableLogRecord): string {
     intField('severityNumber', r.severityNumber) +
     strField('severityText', r.severityText) +
     (r.body != null ? ',"body":' + anyValue(r.body) : '') +
-    attrFields(r.attributes, r.droppedAttributesCount) +
+    attrFields(r.attributes, r.droppedAttributesCount, obj) +
     (sc ? intField('flags', sc.traceFlags & 0xff) + ',"traceId":"' + sc.traceId + '","spanId":"' + sc.spanId + '"' : '') +
     strField('eventName', r.eventName) +
     '}'

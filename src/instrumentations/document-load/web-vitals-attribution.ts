@@ -2,7 +2,7 @@ import { onCLS, onFCP, onINP, onLCP, onTTFB } from 'web-vitals/attribution';
 import type { Metric } from 'web-vitals';
 import type { LogAttributes } from '../../logs/types';
 import type { Instrumentation } from '../lib/types';
-import { recordVitals } from './vitals';
+import { meterSink, recordVitals } from './vitals';
 
 /** What the attribution build adds (the fields read here, of LCP, INP and CLS). */
 interface Attribution {
@@ -44,4 +44,4 @@ export interface WebVitalsAttributionOptions {
  * ```
  */
 export const webVitalsAttributionInstrumentation = (options: WebVitalsAttributionOptions = {}): Instrumentation =>
-  recordVitals({ onCLS, onFCP, onINP, onLCP, onTTFB }, options, attribute);
+  recordVitals({ onCLS, onFCP, onINP, onLCP, onTTFB }, meterSink(), options, attribute);

@@ -1,6 +1,6 @@
 import { onCLS, onFCP, onINP, onLCP, onTTFB } from 'web-vitals';
 import type { Instrumentation } from '../lib/types';
-import { recordVitals } from './vitals';
+import { meterSink, recordVitals } from './vitals';
 
 /**
  * The web vitals instrumentation: LCP, INP, CLS, FCP and TTFB from the `web-vitals` package
@@ -30,4 +30,4 @@ import { recordVitals } from './vitals';
  * webVitalsInstrumentation().enable();
  * ```
  */
-export const webVitalsInstrumentation = (): Instrumentation => recordVitals({ onCLS, onFCP, onINP, onLCP, onTTFB });
+export const webVitalsInstrumentation = (): Instrumentation => recordVitals({ onCLS, onFCP, onINP, onLCP, onTTFB }, meterSink());

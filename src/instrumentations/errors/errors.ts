@@ -1,6 +1,6 @@
 import { context } from '../../context/api';
 import type { Context } from '../../context/types';
-import { reportOnce, warnConfig } from '../../lib/diag';
+import { numberOption, reportOnce } from '../../lib/diag';
 import { VERSION } from '../../lib/version';
 import { logs } from '../../logs/api';
 import type { LogAttributes, LoggerProvider } from '../../logs/types';
@@ -126,13 +126,6 @@ function firstFrame(stack: string, message: string): string {
   return '';
 }
 
-function option(o: ErrorsInstrumentationOptions, key: 'dedupeWindowMillis' | 'maxPerMinute', d: number): number {
-  const v = o[key];
-  if (v === undefined || (typeof v == 'number' && v >= 0)) return v ?? d;
-  warnConfig(key, v, d);
-  return d;
-}
-
 let active: ErrorsInstrumentation | undefined;
 let fallback: ErrorsInstrumentation | undefined;
 
@@ -162,8 +155,8 @@ let fallback: ErrorsInstrumentation | undefined;
  * ```
  */
 export function errorsInstrumentation(options: ErrorsInstrumentationOptions = {}): ErrorsInstrumentation {
-  const win = option(options, 'dedupeWindowMillis', 60000);
-  const max = option(options, 'maxPerMinute', 100);
+  const win = numberOption(options, 'dedupeWindowMillis', 60000, 0);
+  const max = numberOption(options, 'maxPerMinute', 100, 0);
   const cap = !!options.resourceErrors;
   const logger = (options.loggerProvider ?? logs).getLogger('otelite/errors', VERSION);
   const seen = new Map<string, number>(); // dedupe key → when it may be reported again

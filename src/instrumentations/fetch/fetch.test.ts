@@ -188,6 +188,17 @@ describe('propagation', () => {
     expect(e.headers.traceparent).toBe(traceparentOf(client()));
   });
 
+  it('keeps the caller’s own baggage, whatever the case of its name', async () => {
+    enable();
+    const ctx = propagation.setBaggage(context.active(), propagation.createBaggage({ user: { value: 'ada' } }));
+    for (const headers of [{ BAGGAGE: 'mine=1' }, new Headers({ Baggage: 'mine=1' }), [['bAggage', 'mine=1']] as [string, string][]]) {
+      spans.length = 0;
+      const e = await json(context.with(ctx, () => fetch('/x', { headers })));
+      expect(e.headers.baggage).toBe('mine=1');
+      expect(e.headers.traceparent).toBe(traceparentOf(client()));
+    }
+  });
+
   it.each([
     ['a plain object', (h: Record<string, string>) => h],
     ['Headers', (h: Record<string, string>) => new Headers(h)],

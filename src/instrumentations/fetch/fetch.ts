@@ -8,10 +8,16 @@ import type { HttpInstrumentationOptions, Instrumentation } from '../lib/types';
 import { urlRules } from '../lib/url';
 
 /**
- * Adds a header unless the caller set it: a caller's own baggage (say) wins. traceparent is
- * known to be absent (checked before), which saves a lookup on the hot path.
+ * Whether `x` is undefined or a plain object (not a class instance, not a Request). Throws for
+ * null (fetch rejects null headers; the caller checks for a null init).
  */
-const SETTER: TextMapSetter<Headers> = { set: (h, k, v) => (k == 'traceparent' || !h.has(k)) && h.set(k, v) };
+const plain = (x: unknown): boolean => x === undefined || Object.getPrototypeOf(x) == Object.prototype;
+
+/** Whether `h` has header `k` (lowercase), whatever the case of its name. */
+const has = (h: Record<string, string>, k: string): boolean => Object.keys(h).some((n) => n.toLowerCase() == k);
+
+/** Adds a header unless the caller set it: a caller's own baggage (say) wins. */
+const SETTER: TextMapSetter<Record<string, string>> = { set: (h, k, v) => has(h, k) || (h[k] = v) };
 
 /**
  * The fetch instrumentation: one CLIENT span per `fetch()` call, trace headers for same-origin
@@ -37,46 +43,49 @@ export function fetchInstrumentation(options: HttpInstrumentationOptions = {}): 
   let placed = false;
 
   function traced(this: unknown, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    let w: Timed | undefined;
-    let req: Request | false = false;
+    const args = arguments as unknown as Parameters<typeof fetch>;
+    let w: Timed | undefined | false | 0;
+    let req: Request | undefined;
     let sent = init;
+    let hs: HeadersInit | undefined;
     try {
-      req = on && input instanceof Request && input;
-      const method = init && init.method !== undefined ? '' + init.method : req ? req.method : 'GET';
+      if (on && input instanceof Request) req = input;
       // fetch() without arguments rejects: not a request to trace
-      w = on && arguments.length ? start(rules, tracer, 'fetch', method, req ? req.url : input) : undefined;
+      w = on && args.length && start(rules, tracer, 'fetch', '' + (init?.method ?? req?.method ?? 'GET'), req ? req.url : input);
       // Left alone: a service worker's pass-through Request (it has a destination; a new one
       // would lose it, and a navigation its mode), and an init that is not a plain object (a
       // class instance, a Request as init): no copy of it would behave the same everywhere.
-      const proto = init && Object.getPrototypeOf(init);
-      if (w && w.p && !(req && req.destination) && (!proto || proto == Object.prototype)) {
-        // headers as fetch builds them: init's replace the Request's (bad ones throw here, and
-        // then again in fetch, which rejects as it would untraced)
-        const h = new Headers(init && init.headers !== undefined ? init.headers : req ? req.headers : undefined);
-        if (!h.has('traceparent')) {
-          inject(w, h, SETTER);
-          // a copy (the caller's init stays as it was) of own members, as every fetch wrapper
-          // below us reads them
-          sent = { ...init, headers: h };
-          // Any init resets a Request's referrer and policy (Fetch, new Request() step 14):
-          // carry them over when the caller passed none (init is a plain object or nothing).
-          if (req && !Object.keys(init || 0).length) {
-            sent.referrer = req.referrer;
-            sent.referrerPolicy = req.referrerPolicy;
-          }
+      // Headers as fetch builds them: init's replace the Request's. They go to fetch as a plain
+      // object (cheaper to copy and fill than Headers): a plain one (or none) copied as such,
+      // any other form read through Headers, which combines repeated names as fetch does (bad
+      // ones throw here, and then again in fetch, which rejects as it would untraced).
+      const h =
+        w &&
+        w.p &&
+        !req?.destination &&
+        (init == null || plain(init)) &&
+        ((hs = init?.headers !== undefined ? init.headers : req?.headers), (plain(hs) ? Object.assign({}, hs) : Object.fromEntries(new Headers(hs))) as Record<string, string>);
+      if (h && !has(h, 'traceparent')) {
+        inject(w as Timed, h, SETTER);
+        // a copy (the caller's init stays as it was) of own members, as every fetch wrapper
+        // below us reads them
+        sent = { ...init, headers: h };
+        // Any init resets a Request's referrer and policy (Fetch, new Request() step 14):
+        // carry them over when the caller passed none (init is a plain object or nothing).
+        if (req && !Object.keys(init || 0).length) {
+          sent.referrer = req.referrer;
+          sent.referrerPolicy = req.referrerPolicy;
         }
       }
     } catch (e) {
       report(3, 'fetch', e);
     }
     // not traced: the original call, arguments and all
-    // eslint-disable-next-line prefer-rest-params
-    if (!w) return orig.apply(this, arguments as unknown as Parameters<typeof fetch>);
+    if (!w) return orig.apply(this, args);
     const t = w;
-    const signal = (init && init.signal) || (req && req.signal);
     const fail = (e: unknown): void =>
       // an abort with a non-Error reason rejects with that very reason
-      done(t, 0, (e && (e as Error).name) || (signal && signal.aborted ? 'AbortError' : '_OTHER'), e && (e as Error).message);
+      done(t, 0, (e as Error)?.name || ((init?.signal || req?.signal)?.aborted ? 'AbortError' : '_OTHER'), (e as Error)?.message);
     let p: Promise<Response>;
     try {
       p = context.with(t.c, orig, this, input, sent);

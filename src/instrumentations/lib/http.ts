@@ -1,4 +1,4 @@
-import { redactUrl } from '../../lib/redact';
+import { DEFAULT_SECRETS } from '../../lib/redact';
 import { context } from '../../context/api';
 import type { Context } from '../../context/types';
 import { report } from '../../lib/diag';
@@ -11,7 +11,7 @@ import { setSpan } from '../../trace/api';
 import type { TextMapPropagator, TextMapSetter } from '../../trace/propagation/types';
 import type { Span, Tracer } from '../../trace/types';
 import type { HttpInstrumentationOptions } from './types';
-import { httpUrl, matches, mayPropagate, type UrlRules } from './url';
+import { httpUrl, matches, type UrlRules } from './url';
 
 /*
  * The life of an HTTP CLIENT span, shared by the fetch and XHR instrumentations: start with the
@@ -28,13 +28,12 @@ import { httpUrl, matches, mayPropagate, type UrlRules } from './url';
 const NORMALIZED = /^(DELETE|GET|HEAD|OPTIONS|POST|PUT)$/i;
 
 /**
- * How long an answered request waits for its resource timing entry (ms). The browser adds the
- * entry when the response body is complete, so a body still streaming (or never read) after
- * that long ends the span without network timing rather than holding it open.
+ * The phases reported as span events, in order (the names otel-js's web timing events use).
+ * An answered request waits for its resource timing entry at most a second: the browser adds
+ * the entry when the response body is complete, so a body still streaming (or never read) after
+ * that long ends the span without network timing rather than holding it open. At most 500
+ * requests wait at a time: beyond, spans end without network timing (bounded memory).
  */
-const WAIT = 1000;
-
-/** The phases reported as span events, in order (the names otel-js's web timing events use). */
 const PHASES = [
   'fetchStart',
   'domainLookupStart',
@@ -69,8 +68,6 @@ export interface Timed {
 
 /** Requests waiting for their entry (only where the runtime reports resource timing). */
 const waiting = new Set<Timed>();
-/** At most this many wait: beyond, spans end without network timing (bounded memory). */
-const MAX_WAITING = 500;
 let observer: PerformanceObserver | undefined;
 let hooked: unknown;
 
@@ -90,7 +87,7 @@ export function start(rules: UrlRules, tracer: Tracer, initiator: string, method
   if (!href || matches(rules.i, href)) return;
   // the method as it goes on the wire: fetch and XHR upper-case these six, and only these
   const known = /^(CONNECT|PATCH|TRACE)$/.test(method) || (NORMALIZED.test(method) && (method = method.toUpperCase()));
-  const full = redactUrl(href);
+  const full = urlFull(u);
   const a: Attributes = {
     'http.request.method': known ? method : '_OTHER',
     'url.full': rules.x ? rules.x(full) : full,
@@ -100,8 +97,8 @@ export function start(rules: UrlRules, tracer: Tracer, initiator: string, method
   };
   if (!known) a['http.request.method_original'] = method;
   const s = tracer.startSpan(known ? method : 'HTTP', { kind: 2, attributes: a }, ctx);
-  const w: Timed = { s, c: setSpan(ctx, s), p: mayPropagate(rules, href), u: href, i: initiator, t: performance.now() };
-  if (rules.t && waiting.size < MAX_WAITING) {
+  const w: Timed = { s, c: setSpan(ctx, s), p: matches(rules.p, href), u: href, i: initiator, t: performance.now() };
+  if (rules.t && waiting.size < 500) {
     if (!waiting.size) (observer ||= new PerformanceObserver(onEntries)).observe({ type: 'resource' });
     // a page going away cannot wait: end what is answered, for the exit flush to send
     hooked ||= onPageExit(() => waiting.forEach((w) => w.e && finish(w)), true);
@@ -118,10 +115,15 @@ export const inject = <C>(w: Timed, carrier: C, setter: TextMapSetter<C>): void 
   (globals().p as TextMapPropagator<C> | undefined)?.inject(w.c, carrier, setter);
 
 /**
- * `u` as `url.full`: credentials and signed-URL secrets redacted, as the conventions advise.
- * Cheap string checks first: most URLs need neither replacement (hot path).
+ * `u` (parsed, http(s)) as `url.full`: credentials and signed-URL secrets redacted, as the
+ * conventions advise (`u` keeps the credentials redacted).
  */
-export const urlFull = (u: URL | string): string => redactUrl('' + u);
+export function urlFull(u: URL): string {
+  if (u.username || u.password) u.username = u.password = 'REDACTED';
+  const h = u.href;
+  // search() is 5-10 times cheaper than a replace() that finds nothing (hot path)
+  return h.search(DEFAULT_SECRETS) < 0 ? h : h.replace(DEFAULT_SECRETS, '$1REDACTED');
+}
 
 /**
  * Records how a request ended: the response status (0: none was received) and, for a failure,
@@ -159,7 +161,7 @@ export function networkTiming(s: Span, r: PerformanceResourceTiming): number {
  * The request is over: the response headers came (`status`) or it failed (`status` 0, `error`
  * the exception's name, `message` its message). Records the {@link outcome} and ends the span:
  * at once after a failure (no response, no entry) or where there is no resource timing to wait
- * for, else when its entry comes, at the latest {@link WAIT} later.
+ * for, else when its entry comes, at the latest a second later.
  */
 export function done(w: Timed, status: number, error?: unknown, message?: unknown): void {
   try {
@@ -168,8 +170,8 @@ export function done(w: Timed, status: number, error?: unknown, message?: unknow
     if (!waiting.has(w)) w.s.end(w.e);
     else if (w.r || error || isExiting()) finish(w);
     // a timer per wait (~1-3 µs, next to a request's tens): smaller than one shared sweeper;
-    // in Node it may keep the process up to WAIT longer (not a target runtime)
-    else setTimeout(finish, WAIT, w);
+    // in Node it may keep the process up to a second longer (not a target runtime)
+    else setTimeout(finish, 1000, w);
   } catch (e) {
     report(0, 'http', e);
   }

@@ -23,18 +23,16 @@ export function httpUrl(x: unknown): URL | undefined {
 
 /** Checked `propagateTo` and `ignoreUrls` lists. */
 export interface UrlRules {
-  /** propagateTo */
+  /**
+   * propagateTo, and the page's (or worker's) origin, read once: a document's origin never
+   * changes, and Location's getters run security checks on every access, a cost the hot path
+   * would pay per request. An opaque origin (`null`) never matches an http(s) URL.
+   */
   p: UrlMatcher[];
   /** ignoreUrls */
   i: UrlMatcher[];
   /** redactUrl */
   x?: (url: string) => string;
-  /**
-   * The page's (or worker's) origin and a slash, read once: a document's origin never changes,
-   * and Location's getters run security checks on every access, a cost the hot path would pay
-   * per request.
-   */
-  o: string;
   /** whether the runtime reports resource timing (browsers, Node; not Deno nor workerd) */
   t?: boolean;
 }
@@ -55,10 +53,9 @@ export const list = (key: string, v: unknown): UrlMatcher[] =>
 
 /** Checks the options once, warning about each unusable entry. */
 export const urlRules = (o: HttpInstrumentationOptions): UrlRules => ({
-  p: list('propagateTo', o.propagateTo),
+  p: list('propagateTo', o.propagateTo).concat(G.location?.origin || []),
   i: list('ignoreUrls', o.ignoreUrls),
   x: o.redactUrl,
-  o: G.location?.origin + '/',
   t: globalThis.PerformanceObserver?.supportedEntryTypes?.includes('resource'),
 });
 
@@ -74,4 +71,4 @@ export const matches = (ms: UrlMatcher[], href: string): boolean =>
  * Whether `href` (an absolute http(s) URL, so never of an opaque origin) may receive trace
  * headers: same-origin, or allowed by `propagateTo`.
  */
-export const mayPropagate = (r: UrlRules, href: string): boolean => href.startsWith(r.o) || matches(r.p, href);
+export const mayPropagate = (r: UrlRules, href: string): boolean => matches(r.p, href);

@@ -23,8 +23,11 @@ interface State {
   e?: string;
 }
 
-/** The failure events, as the exception names a synchronous request throws. */
-const FAILURES: Record<string, string> = { abort: 'AbortError', error: 'NetworkError', timeout: 'TimeoutError' };
+/**
+ * The events followed: the failures, as the exception names a synchronous request throws, and
+ * the end.
+ */
+const EVENTS: Record<string, string> = { abort: 'AbortError', error: 'NetworkError', timeout: 'TimeoutError', loadend: '' };
 
 /**
  * The XMLHttpRequest instrumentation: one CLIENT span per `send()`, trace headers for
@@ -65,9 +68,10 @@ export function xhrInstrumentation(options: HttpInstrumentationOptions = {}): In
 
   function onEvent(this: XMLHttpRequest, e: Event): void {
     const s = states.get(this);
+    const k = EVENTS[e.type];
     if (s) {
-      if (e.type == 'loadend') end(this, s);
-      else s.e = FAILURES[e.type];
+      if (k) s.e = k;
+      else end(this, s);
     }
   }
 
@@ -90,32 +94,33 @@ export function xhrInstrumentation(options: HttpInstrumentationOptions = {}): In
     },
     send() {
       const s = states.get(this);
+      let t: Timed | undefined | false;
       try {
         // open() resolved the URL against the base URL of its time: so be it (a base that
-        // changed since is too rare to be worth the bytes)
-        const t = on && s && !s.t && this.readyState == 1 && start(rules, tracer, 'xmlhttprequest', s.m, s.u);
+        // changed since is too rare to be worth the bytes). Not traced: a send() the original
+        // rejects (not opened, or sent already).
+        t = on && s && !s.t && this.readyState == 1 && start(rules, tracer, 'xmlhttprequest', s.m, s.u);
         if (t) {
-          if (!s.p && t.p) inject(t, this, setter);
-          s.e = undefined;
+          // followed first: whatever fails after, the span ends with the request
+          s!.t = t;
           // capture phase: runs before the page's own listeners, whatever they do to the event
-          for (const type of ['abort', 'error', 'timeout', 'loadend']) this.addEventListener(type, onEvent, true);
-          s.t = t;
+          for (const type in EVENTS) this.addEventListener(type, onEvent, true);
+          if (!s!.p && t.p) inject(t, this, setter);
         }
       } catch (e) {
         report(3, 'xhr', e);
       }
-      const t = s && s.t;
       // eslint-disable-next-line prefer-rest-params
-      if (!t) return orig.send.apply(this, arguments as unknown as unknown[]);
+      const args = arguments as unknown as unknown[];
+      if (!t) return orig.send.apply(this, args);
       try {
-        // eslint-disable-next-line prefer-rest-params
-        const r = context.with(t.c, orig.send, this, ...(arguments as unknown as unknown[]));
+        const r = context.with(t.c, orig.send, this, ...args);
         // a synchronous request is complete here (its loadend, when fired, ended it already)
-        if (this.readyState == 4) end(this, s);
+        if (this.readyState == 4) end(this, s!);
         return r;
       } catch (e) {
         // synchronous failures throw (NetworkError, TimeoutError...) instead of firing events
-        end(this, s, (e as Error)?.name || '_OTHER');
+        end(this, s!, (e as Error)?.name || '_OTHER');
         throw e;
       }
     },

@@ -8,7 +8,7 @@ import type { UrlMatcher } from '../../instrumentations/lib/types';
 import type { TextMapPropagator } from '../../trace/propagation/types';
 import type { Sampler } from '../../trace/sampler';
 import type { SpanExporter } from '../../trace/sdk-types';
-import { flag, keyValues, list, matchers, withEnv, type EnvReader } from '../config';
+import { keyValues, list, withEnv, type EnvReader } from '../config';
 import type { Attributes } from '../types';
 
 export type { EnvReader } from '../config';
@@ -120,9 +120,9 @@ export interface ResolvedEdge extends ServerOptions {
   /** propagator names and objects */
   propagators: (string | TextMapPropagator)[];
   /** outgoing URLs that get trace headers */
-  propagateTo: UrlMatcher | UrlMatcher[];
+  propagateTo: UrlMatcher | readonly UrlMatcher[];
   /** outgoing URLs not traced */
-  ignoreUrls: UrlMatcher[];
+  ignoreUrls?: UrlMatcher | readonly UrlMatcher[];
   /** whether outgoing fetch is traced */
   fetch: boolean;
   /** everything off */
@@ -133,27 +133,26 @@ export interface ResolvedEdge extends ServerOptions {
 
 /**
  * `config` with every key it leaves out read from the environment (config values win; variables
- * only fill gaps), parsed as the web distro parses them (`lib/config`). The values are checked
- * where they are used, each with one warning and a safe default: the exporter checks its
- * options, `samplerFromName` the sampler, `propagatorFrom` the propagators; lists and URL
- * patterns are checked here. A worker carries no more than that (the web distro's full table
- * also warns about unknown keys, at about 0.2 KB gzip more).
+ * only fill gaps, see `withEnv`), parsed as the web distro parses them (`lib/config`). The values
+ * are checked where they are used, each with one warning and a safe default: the exporter checks
+ * its options, `samplerFromName` the sampler, `propagatorFrom` the propagators, the fetch
+ * instrumentation `propagateTo` and `ignoreUrls`. A worker carries no more than that (the web
+ * distro's full table also warns about unknown keys, at about 0.2 KB gzip more).
  */
 export function resolveEdge(config: EdgeConfig, env: EnvReader): ResolvedEdge {
-  const c = withEnv(config, env) as EdgeConfig & Record<string, unknown>;
-  const i = c.instrumentations as Record<string, unknown> | undefined;
+  const c = withEnv(config, env);
   return {
     ...c,
     resourceAttributes: { ...keyValues(c.resourceAttributes, 'resourceAttributes'), ...(c.serviceName && { 'service.name': c.serviceName }) },
     headers: keyValues(c.headers, 'headers'),
     // enumerations are case-insensitive (the SDK environment spec); the exporter checks the value
     compression: (c.compression && String(c.compression).trim().toLowerCase()) as ResolvedEdge['compression'],
-    propagators: c.propagators ? list(c.propagators) : ['tracecontext', 'baggage'],
+    propagators: list(c.propagators || 'tracecontext,baggage'),
     // a server continues its trace to every URL unless told otherwise (/^/ matches all)
-    propagateTo: c.propagateTo === undefined ? /^/ : matchers(c.propagateTo, 'propagateTo'),
-    ignoreUrls: matchers(c.ignoreUrls, 'ignoreUrls'),
-    fetch: flag(i && i.fetch) !== false,
-    disabled: !!flag(c.disabled),
+    propagateTo: c.propagateTo ?? /^/,
+    fetch: c.instrumentations?.fetch !== false,
+    // a boolean variable is true only when it says "true", in any case (the SDK environment spec)
+    disabled: String(c.disabled).trim().toLowerCase() == 'true',
     acceptRemoteContext: c.acceptRemoteContext ?? true,
     serverTiming: c.serverTiming ?? 'html',
     captureQuery: c.captureQuery ?? true,
@@ -164,6 +163,7 @@ export function resolveEdge(config: EdgeConfig, env: EnvReader): ResolvedEdge {
 export const objectEnv =
   (env: unknown): EnvReader =>
   (k) => {
-    const v = env && typeof env == 'object' ? (env as Record<string, unknown>)[k] : undefined;
+    // a primitive `env` has no OTEL_* members either
+    const v = (env as Record<string, unknown> | undefined)?.[k];
     return typeof v == 'string' ? v : undefined;
   };

@@ -71,7 +71,7 @@ describe('createEdgeSdk', () => {
     ]);
   });
 
-  it('shares one export among concurrent flushes, and runs one more for what came meanwhile', async () => {
+  it('shares one flush among concurrent calls, which exports what they queued before it ends', async () => {
     const sdk = (await make())!;
     sdk.t.startSpan('a').end();
     const f1 = sdk.f();
@@ -79,9 +79,40 @@ describe('createEdgeSdk', () => {
     const f2 = sdk.f();
     const f3 = sdk.f();
     expect(f3).toBe(f2);
+    expect(f2).toBe(f1);
     await Promise.all([f1, f2, f3]);
     expect(spans.map((s) => s.name)).toEqual(['a', 'b']);
-    expect(exports).toBe(2);
+    expect(exports).toBe(1);
+    // queued while an export is in flight: exported by the same flush, after it
+    const f4 = sdk.f();
+    sdk.t.startSpan('c').end();
+    await new Promise((r) => setTimeout(r, 1));
+    sdk.t.startSpan('d').end();
+    expect(sdk.f()).toBe(f4);
+    await f4;
+    expect(spans.map((s) => s.name)).toEqual(['a', 'b', 'c', 'd']);
+    // after it ended, a new one
+    sdk.t.startSpan('e').end();
+    const f5 = sdk.f();
+    expect(f5).not.toBe(f4);
+    await f5;
+    expect(spans.map((s) => s.name)).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it('exports in batches of at most 512, one at a time, and keeps at most 2048 spans waiting', async () => {
+    const sdk = (await make())!;
+    let inFlight = 0;
+    let most = 0;
+    const sizes: number[] = [];
+    vi.spyOn(exporter, 'export').mockImplementation((s, done) => {
+      sizes.push(s.length);
+      most = Math.max(most, ++inFlight);
+      setTimeout(() => (inFlight--, done({ code: 0 })), 1);
+    });
+    for (let i = 0; i < 2050; i++) sdk.t.startSpan('s' + i).end();
+    await sdk.f();
+    expect(sizes).toEqual([512, 512, 512, 512]);
+    expect(most).toBe(1);
   });
 
   it('says once, with console.error, which flag is missing when there is no AsyncLocalStorage', async () => {
@@ -101,14 +132,14 @@ describe('a flush that never settles', () => {
     const stuck = vi.spyOn(exporter, 'export').mockImplementationOnce(() => {});
     sdk.t.startSpan('lost').end();
     const first = sdk.f();
+    await new Promise((r) => setTimeout(r, 10));
     sdk.t.startSpan('queued').end();
-    const second = sdk.f();
-    expect(second).not.toBe(first); // chained behind the first
+    expect(sdk.f()).toBe(first); // shares the flush in flight
     await new Promise((r) => setTimeout(r, 10));
     expect(spans).toEqual([]);
     stuck.mockRestore();
     vi.spyOn(Date, 'now').mockReturnValue(Date.now() + 30_001);
-    // a new flush starts at once (the batch processor's own export timeout still holds its promise)
+    // a new flush starts at once
     void sdk.f();
     await new Promise((r) => setTimeout(r, 10));
     expect(spans.map((s) => s.name)).toEqual(['queued']);

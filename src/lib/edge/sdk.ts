@@ -1,30 +1,32 @@
 /**
  * The SDK of an edge handler wrapper, set up at its first request (workerd forbids timers and
- * random numbers at global scope) and reused by every later one: tracer provider with a batch
- * processor that exports only when flushed, the OTLP exporter, W3C propagators, the async
- * context manager and the fetch instrumentation. Plus the request scopes that decide when a
- * request's spans are flushed.
+ * random numbers at global scope) and reused by every later one: tracer provider, the OTLP
+ * exporter, W3C propagators, the async context manager and the fetch instrumentation, and one
+ * span processor of its own that keeps the request scopes (which decide when a request's spans
+ * are flushed) and the bounded queue that each flush empties.
  * @packageDocumentation
  */
 import { AsyncContextManager } from '../../context/async';
 import type { Context } from '../../context/types';
 import { OTLPTraceExporter } from '../../exporters/otlp-http-json/traces';
 import { fetchInstrumentation } from '../../instrumentations/fetch/fetch';
-import { BatchSpanProcessor } from '../../trace/batch-processor';
 import { TracerProvider } from '../../trace/provider';
 import { resourceFromAttributes } from '../../trace/resource';
 import { samplerFromName } from '../../trace/sampler-name';
-import type { ReadableSpan, SpanProcessor } from '../../trace/sdk-types';
+import type { ReadableSpan, SpanExporter, SpanProcessor } from '../../trace/sdk-types';
+import { contextOf, type RecordingSpan } from '../../trace/span';
 import type { Tracer } from '../../trace/types';
 import { propagatorFrom } from '../config';
+import { report, reportOnce } from '../diag';
 import { VERSION } from '../version';
 import { resolveEdge, type EdgeConfig, type EnvReader, type ServerOptions } from './config';
+import type { Keep } from './server';
 
 /** A running edge SDK. */
 export interface EdgeSdk {
   /** The tracer of the adapter's own spans. */
   t: Tracer;
-  /** Exports everything queued; concurrent calls share at most one export in flight plus one after it. */
+  /** Exports everything queued; concurrent calls share the flush running (never rejects). */
   f: () => Promise<void>;
   /** SERVER span options. */
   o: ServerOptions;
@@ -42,6 +44,12 @@ const WAIT = 10_000;
 /** After this long a flush in flight is presumed dead (the runtime cancelled its invocation). */
 const STALE = 30_000;
 
+/** Spans kept waiting at most (the specification's default queue size); more are dropped. */
+const MAX_QUEUE = 2048;
+
+/** Spans per export at most (the specification's default batch size). */
+const BATCH = 512;
+
 /**
  * A request's scope: the spans started inside it (in its context) that have not ended. When
  * the handler is done and none is open, the request's spans are complete and get flushed.
@@ -53,65 +61,94 @@ interface Scope {
   c?: boolean;
   /** called when the handler is done and no span is open */
   i?: () => void;
-  /** hands a promise to the runtime so that the request lives until it settles (`ctx.waitUntil`) */
-  w: (p: Promise<unknown>) => void;
-  /** lets a timer not keep the process alive (Deno) */
-  u?: (timer: ReturnType<typeof setTimeout>) => void;
+  /** how to keep the runtime alive for a promise (`ctx.waitUntil`), and unref a timer (Deno) */
+  k: Keep;
 }
 
-const SCOPE = Symbol('otelite edge scope');
-const open = new WeakMap<ReadableSpan, Scope>();
+const SCOPE = Symbol();
 
-/** Counts the spans of each request scope (the scope is read from the span's parent context). */
-const scopes: SpanProcessor = {
-  onStart(span, ctx) {
-    const s = ctx.getValue(SCOPE) as Scope | undefined;
-    if (s) {
-      s.n++;
-      open.set(span, s);
-    }
-  },
-  onEnd(span) {
-    const s = open.get(span);
-    if (s) {
-      open.delete(span);
-      if (!--s.n && s.c) s.i?.();
-    }
-  },
-  forceFlush: () => Promise.resolve(),
-  shutdown: () => Promise.resolve(),
-};
+/**
+ * The edge's one span processor, in place of a batch processor (whose timers, page-exit hook
+ * and export scheduling a worker has no use for: it exports only when flushed). It counts the
+ * open spans of each request scope (read from the span's parent context), and queues ended,
+ * sampled spans, at most {@link MAX_QUEUE} (more are dropped, reported once).
+ *
+ * `forceFlush` exports the queue in batches of {@link BATCH}, one export at a time, until it is
+ * empty, and never rejects. Concurrent calls share the flush running (it exports what they
+ * queued before it ends), so a burst of requests makes few exports. A flush that outlived its
+ * invocation (workerd cancels `waitUntil` work 30 s after the response, so its exporter never
+ * answers) is left behind after {@link STALE} ms: later requests must not wait on it forever.
+ */
+function processor(exporter: SpanExporter): SpanProcessor {
+  const q: ReadableSpan[] = [];
+  const open = new WeakMap<ReadableSpan, Scope>();
+  let run: Promise<void> | undefined;
+  let since = 0;
+  const send = (batch: ReadableSpan[]): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const done = (e?: unknown): void => {
+        if (e) report(0, 'export failed', e);
+        resolve();
+      };
+      try {
+        exporter.export(batch, (r) => done(r.code && (r.error || r.code)));
+      } catch (e) {
+        done(e);
+      }
+    });
+  const flush = async (): Promise<void> => {
+    // first a tick, so that `run` is set before an empty queue ends the loop
+    await 0;
+    while (q.length) await send(q.splice(0, BATCH));
+    // synchronously with the last look at the queue: a later call starts a new flush
+    run = undefined;
+  };
+  return {
+    onStart(span, ctx) {
+      const s = ctx.getValue(SCOPE) as Scope | undefined;
+      if (s) s.n++, open.set(span, s);
+    },
+    onEnd(span) {
+      // queued first: a scope's last span must be in the queue before its flush drains it
+      if (contextOf(span as RecordingSpan).traceFlags & 1) {
+        if (q.length < MAX_QUEUE) q.push(span);
+        else reportOnce('bsp.full', 'queue full, dropping spans');
+      }
+      const s = open.get(span);
+      if (s && open.delete(span) && !--s.n && s.c) s.i!();
+    },
+    forceFlush: () => (run && Date.now() - since < STALE ? run : ((since = Date.now()), (run = flush()))),
+    async shutdown() {},
+  };
+}
 
 /**
  * `ctx` carrying a new request scope. Spans started in it (and in contexts derived from it, such
  * as an outgoing fetch inside `ctx.waitUntil`) are counted; see {@link closeScope}.
  */
-export const openScope = (
-  ctx: Context,
-  w: Scope['w'],
-  u?: Scope['u'],
-): Context => ctx.setValue(SCOPE, { n: 0, w, u });
+export const openScope = (ctx: Context, k: Keep): Context => ctx.setValue(SCOPE, { n: 0, k });
 
 /**
- * Marks the handler of `ctx`'s scope done, and hands the runtime (`scope.w`) the flush of its
+ * Marks the handler of `ctx`'s scope done, and hands the runtime (`keep.w`) the flush of its
  * spans: once every span of the scope has ended, or after {@link WAIT} ms. A span of the scope
  * that starts and ends after that flush (work the handler left running) hands over another one.
  */
 export function closeScope(ctx: Context, flush: () => Promise<void>): void {
   const s = ctx.getValue(SCOPE) as Scope;
-  s.c = true;
+  const k = s.k;
   const later = (): void => {
     try {
-      s.w(flush());
+      k.w(flush());
     } catch {
       // the request is over (workerd refuses waitUntil then): a later flush exports the spans
     }
   };
-  if (!s.n) return (s.i = later), later();
-  s.w(
+  s.c = true;
+  if (!s.n) return (s.i = later)();
+  k.w(
     new Promise<void>((resolve) => {
       const t = setTimeout(() => s.i!(), WAIT);
-      s.u?.(t);
+      k.u?.(t);
       s.i = () => {
         clearTimeout(t);
         s.i = later;
@@ -124,58 +161,45 @@ export function closeScope(ctx: Context, flush: () => Promise<void>): void {
 let alsWarned = false;
 
 /**
- * Sets the SDK up. `undefined` when `disabled`. Never rejects: a failure leaves the handler
- * untraced (reported through `diag`), never broken.
+ * Sets the SDK up. `undefined` when `disabled`. Never rejects: a failure (a config function that
+ * throws included) leaves the handler untraced (reported through `diag`), never broken.
  *
- * @param config - the user's config, already a plain object
+ * @param config - the user's config, or a function that makes it (called here, inside the guard)
  * @param env - reads `OTEL_*` variables
  * @param name - the adapter's name (`otelite/cloudflare`), the scope of its spans
  * @param flag - what to tell a user whose runtime lacks AsyncLocalStorage
  * @param fetchOptions - overrides for the fetch instrumentation (Deno's own telemetry: no propagation)
  */
 export async function createEdgeSdk(
-  config: EdgeConfig,
+  config: EdgeConfig | undefined | (() => EdgeConfig | undefined),
   env: EnvReader,
   name: string,
   flag: string,
   fetchOptions?: { propagateTo?: [] },
 ): Promise<EdgeSdk | undefined> {
-  const c = resolveEdge(config, env);
-  if (c.disabled) return;
-  const a = await AsyncContextManager.load();
-  if (!a && !alsWarned) {
-    alsWarned = true;
-    console.error(`${name}: AsyncLocalStorage is missing, so outgoing requests are not traced. ${flag}`);
-  }
-  const provider = new TracerProvider({
-    resource: resourceFromAttributes(c.resourceAttributes),
-    sampler: samplerFromName(c.sampler, c.samplerArg),
-    // the batch processor first: a scope's last span must be queued before its flush drains the queue
-    spanProcessors: [
+  try {
+    const c = resolveEdge((typeof config == 'function' ? config() : config) || {}, env);
+    if (c.disabled) return;
+    const a = await AsyncContextManager.load();
+    if (!a && !alsWarned) {
+      alsWarned = true;
+      console.error(`${name}: AsyncLocalStorage is missing, so outgoing requests are not traced. ${flag}`);
+    }
+    const p = processor(
       // retries must end within the ~30 s workerd gives waitUntil work after the response
-      new BatchSpanProcessor(c.exporter || new OTLPTraceExporter({ maxRetryElapsedMillis: 20_000, ...c, url: env('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') }), {
-        scheduledDelayMillis: Infinity,
-      }),
-      scopes,
-    ],
-  });
-  // Without AsyncLocalStorage the stack manager at least keeps the synchronous part right.
-  provider.register({ contextManager: a ? new AsyncContextManager() : undefined, propagator: propagatorFrom(c.propagators) });
-  // without AsyncLocalStorage an outgoing request's parent cannot be known
-  if (a && c.fetch) fetchInstrumentation({ ...c, ...fetchOptions }).enable();
-  let run: Promise<void> | undefined;
-  let next: Promise<void> | undefined;
-  let since = 0;
-  const f = (): Promise<void> => {
-    // A flush that outlived its invocation (workerd cancels waitUntil work 30 s after the
-    // response) never settles: later requests must not queue behind it forever.
-    if (run && Date.now() - since > STALE) run = next = undefined;
-    if (run) return (next ||= run.then(() => ((next = undefined), f())));
-    since = Date.now();
-    const p: Promise<void> = provider.forceFlush().finally(() => {
-      if (run === p) run = undefined;
+      c.exporter || new OTLPTraceExporter({ maxRetryElapsedMillis: 20_000, ...c, url: env('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') }),
+    );
+    const provider = new TracerProvider({
+      resource: resourceFromAttributes(c.resourceAttributes),
+      sampler: samplerFromName(c.sampler, c.samplerArg),
+      spanProcessors: [p],
     });
-    return (run = p);
-  };
-  return { t: provider.getTracer(name, VERSION), f, o: c, a };
+    // Without AsyncLocalStorage the stack manager at least keeps the synchronous part right.
+    provider.register({ contextManager: a ? new AsyncContextManager() : undefined, propagator: propagatorFrom(c.propagators) });
+    // without AsyncLocalStorage an outgoing request's parent cannot be known
+    if (a && c.fetch) fetchInstrumentation({ ...c, ...fetchOptions }).enable();
+    return { t: provider.getTracer(name, VERSION), f: p.forceFlush, o: c, a };
+  } catch (e) {
+    report(0, 'setup failed', e);
+  }
 }

@@ -98,6 +98,25 @@ describe('serveRequest', () => {
     expect((await flushed())[0]!.name).toBe('GET /x/:y');
   });
 
+  it('names the span after the route also when the handler throws', async () => {
+    const boom = new Error('boom');
+    const p = serveRequest(sdk, req('http://h/x'), keep, () => {
+      trace.getActiveSpan()!.setAttribute('http.route', '/x/:y');
+      throw boom;
+    });
+    await expect(p).rejects.toBe(boom);
+    const [span] = await flushed();
+    expect([span!.name, span!.status.code]).toEqual(['GET /x/:y', 2]);
+  });
+
+  it('ends the span of a handler that returns a non-Response without a status', async () => {
+    const odd = { status: 500 } as unknown as Response;
+    expect(await serveRequest(sdk, req('http://h/x'), keep, () => odd)).toBe(odd);
+    const [span] = await flushed();
+    expect(span!.attributes['http.response.status_code']).toBeUndefined();
+    expect(span!.ended).toBe(true);
+  });
+
   it('records an exception and rethrows the very error; a 5xx is an error without one', async () => {
     const boom = new RangeError('boom');
     await expect(serveRequest(sdk, req('http://h/a'), keep, () => { throw boom; })).rejects.toBe(boom);

@@ -10,12 +10,12 @@ import { context } from '../../context/api';
 import { ROOT_CONTEXT } from '../../context/context';
 import type { Context } from '../../context/types';
 import { getSpanContext, setSpan } from '../../trace/api';
-import { propagation } from '../../trace/propagation/api';
-import type { TextMapGetter } from '../../trace/propagation/types';
+import type { TextMapGetter, TextMapPropagator } from '../../trace/propagation/types';
 import type { ReadableSpan } from '../../trace/sdk-types';
 import { isSpanContextValid } from '../../trace/span-context';
 import type { Exception, Link, Span, SpanKind } from '../../trace/types';
 import { report } from '../diag';
+import { globals } from '../global';
 import type { Attributes } from '../types';
 import { closeScope, openScope, type EdgeSdk } from './sdk';
 
@@ -27,7 +27,6 @@ const HEADERS: TextMapGetter<Headers> = {
 
 /** The methods the HTTP conventions know; others are reported as `_OTHER`. */
 const KNOWN = /^(CONNECT|DELETE|GET|HEAD|OPTIONS|PATCH|POST|PUT|TRACE)$/;
-/** Query values the conventions say to redact by default (signed-URL secrets). */
 
 /** How the adapter keeps the runtime alive for a promise, and lets a timer not hold a process. */
 export interface Keep {
@@ -38,52 +37,72 @@ export interface Keep {
 }
 
 /**
- * Runs `call` inside `span` (already started in `parent`), in a new request scope, then ends the
- * span with the outcome (`done` sees the value, or nothing on an exception, which is recorded)
- * and hands the flush of the scope's spans to `keep.w`. The value or the exception of `call`
- * comes back unchanged.
+ * Handles one invocation, of any kind (the one code path of requests, cron triggers and queue
+ * batches): a span with the given name, kind, attributes and links, a child of `parent` (a root
+ * of its own trace by default), `call` run in it inside a new request scope; then the span ends
+ * with the outcome (an exception is recorded, with `error.type` and status Error; `done` sees
+ * the value and may replace it) and the flush of the scope's spans goes to `keep.w`. The value
+ * or the exception of `call` comes back unchanged.
  */
-async function within<T>(
+export async function serveEvent<T>(
   sdk: EdgeSdk,
-  span: Span,
-  parent: Context,
+  name: string,
+  kind: SpanKind,
+  attributes: Attributes,
   keep: Keep,
   call: () => T | Promise<T>,
-  done?: (span: Span, value?: T) => void,
+  parent: Context = ROOT_CONTEXT,
+  links?: Link[],
+  done?: (span: Span, value: T) => T,
 ): Promise<T> {
-  const ctx = openScope(setSpan(parent, span), keep.w, keep.u);
-  let v: T | undefined;
-  let e: unknown;
-  let failed = false;
+  let span: Span;
+  let ctx: Context;
   try {
-    return (v = await context.with(ctx, call));
-  } catch (x) {
-    failed = true;
-    throw (e = x);
-  } finally {
+    span = sdk.t.startSpan(name, { kind, attributes, links }, parent);
+    ctx = openScope(setSpan(parent, span), keep);
+  } catch (e) {
+    report(0, 'not traced', e);
+    return call();
+  }
+  const end = (v: T, e?: unknown, failed?: boolean): T => {
     try {
       if (failed) {
         span.recordException(e as Exception);
         span.setAttribute('error.type', String((e && (e as Error).name) || '_OTHER'));
         const msg = e && (e as Error).message;
         span.setStatus({ code: 2, message: typeof msg == 'string' ? msg : undefined });
-      }
-      done?.(span, v);
+      } else if (done) v = done(span, v);
+      // a route the handler set on the span (`http.route`) names it, as the HTTP conventions
+      // say (also when it threw); the spans of other invocations have none
+      const r = (span as Partial<ReadableSpan>).attributes?.['http.route'];
+      const n = (span as Partial<ReadableSpan>).name;
+      if (typeof r == 'string' && n && !n.includes(' ')) span.updateName(n + ' ' + r);
       span.end();
       closeScope(ctx, sdk.f);
     } catch (x) {
-      report(0, 'edge span failed', x);
+      report(0, 'span failed', x);
     }
+    return v;
+  };
+  let v: T;
+  try {
+    v = await context.with(ctx, call);
+  } catch (e) {
+    // the very exception, rethrown (end gives back its first argument after a failure)
+    throw end(e as T, e, true);
   }
+  return end(v);
 }
 
-/** `fn(req)`, or `d` when it throws (reported): the user's hooks must not break a request. */
-function hook<T>(fn: ((req: Request) => T) | undefined, req: Request, d?: T): T | undefined {
+/**
+ * An option that may be a function of the request: its value for `req`; undefined when the
+ * function throws (reported): the user's hooks must not break a request.
+ */
+function hook<T>(v: T | ((req: Request) => T), req: Request): T | undefined {
   try {
-    return fn ? fn(req) : d;
+    return typeof v == 'function' ? (v as (req: Request) => T)(req) : v;
   } catch (e) {
     report(0, 'config hook failed', e);
-    return d;
   }
 }
 
@@ -104,18 +123,20 @@ export function serveRequest(
   extra?: Attributes,
   parent?: Context,
 ): Promise<Response> {
-  let span: Span;
+  const o = sdk.o;
+  let links: Link[] | undefined;
+  let a: Attributes;
+  let name: string;
   try {
-    const o = sdk.o;
     const h = req.headers;
     const u = new URL(req.url);
     const m = req.method;
     const known = KNOWN.test(m);
-    let links: Link[] | undefined;
     if (!parent) {
-      parent = propagation.extract(ROOT_CONTEXT, h, HEADERS);
-      const accept = o.acceptRemoteContext;
-      if (!(typeof accept == 'function' ? hook(accept, req, false) : accept)) {
+      // the registered propagator itself: the propagation API object is not needed here
+      parent = (globals().p as TextMapPropagator | undefined)?.extract(ROOT_CONTEXT, h, HEADERS) || ROOT_CONTEXT;
+      // a throwing decision refuses
+      if (!hook(o.acceptRemoteContext, req)) {
         // a new trace, linked to the caller's span so that the two can still be related
         const sc = getSpanContext(parent);
         links = isSpanContextValid(sc) ? [{ context: sc }] : undefined;
@@ -124,62 +145,35 @@ export function serveRequest(
     }
     const route = hook(o.route, req) || undefined;
     // empty values are left out (the span drops undefined ones)
-    const a: Attributes = {
+    a = {
       ...extra,
       'http.request.method': known ? m : '_OTHER',
       'http.request.method_original': known ? undefined : m,
       'url.scheme': u.protocol.slice(0, -1),
       'url.path': u.pathname,
       'url.query': (o.captureQuery && u.search && redactUrl(u.search).slice(1)) || undefined,
-      'server.address': u.hostname.replace(/^\[(.*)\]$/, '$1'),
+      'server.address': u.hostname.replace(/[[\]]/g, ''),
       'server.port': +u.port || (u.protocol == 'https:' ? 443 : 80),
       'user_agent.original': h.get('user-agent') || undefined,
       'client.address': client || undefined,
       'http.route': route,
     };
-    span = sdk.t.startSpan((known ? m : 'HTTP') + (route ? ' ' + route : ''), { kind: 1, attributes: a, links }, parent);
+    name = (known ? m : 'HTTP') + (route ? ' ' + route : '');
   } catch (e) {
-    report(0, 'request not traced', e);
+    report(0, 'not traced', e);
     return Promise.resolve().then(call);
   }
-  return within(sdk, span, parent, keep, call, onResponse).then((res) => serverTiming(res, span, sdk.o.serverTiming));
-}
-
-/** Records the response: its status, and status Error for 5xx (4xx is the client's error on a server). */
-function onResponse(span: Span, res?: Response): void {
-  if (res instanceof Response) {
-    span.setAttribute('http.response.status_code', res.status);
-    if (res.status > 499) {
-      span.setAttribute('error.type', '' + res.status);
-      span.setStatus({ code: 2 });
+  return serveEvent(sdk, name, 1, a, keep, call, parent, links, (span, res) => {
+    if (res instanceof Response) {
+      span.setAttribute('http.response.status_code', res.status);
+      // status Error for 5xx only: 4xx is the client's error on a server (HTTP conventions)
+      if (res.status > 499) {
+        span.setAttribute('error.type', '' + res.status);
+        span.setStatus({ code: 2 });
+      }
     }
-  }
-  // a route the handler set on the span (`http.route`) names it, as the conventions say
-  const r = (span as Partial<ReadableSpan>).attributes?.['http.route'];
-  const name = (span as Partial<ReadableSpan>).name;
-  if (typeof r == 'string' && name && !name.includes(' ')) span.updateName(name + ' ' + r);
-}
-
-/**
- * Handles a non-HTTP invocation (a cron trigger, a queue batch): a span with the given name,
- * kind and attributes, a root of its own trace.
- */
-export function serveEvent<T>(
-  sdk: EdgeSdk,
-  name: string,
-  kind: SpanKind,
-  attributes: Attributes,
-  keep: Keep,
-  call: () => T | Promise<T>,
-): Promise<T> {
-  let span: Span;
-  try {
-    span = sdk.t.startSpan(name, { kind, attributes }, ROOT_CONTEXT);
-  } catch (e) {
-    report(0, 'event not traced', e);
-    return Promise.resolve().then(call);
-  }
-  return within(sdk, span, ROOT_CONTEXT, keep, call);
+    return serverTiming(res, span, o.serverTiming);
+  });
 }
 
 /** A `Server-Timing` entry that names a traceparent already. */
@@ -197,11 +191,12 @@ export function serverTiming(res: Response, span: Span, mode: boolean | 'html'):
     const h = res.headers;
     if (
       !mode ||
+      // a protocol switch (a WebSocket: workerd and Deno answer those with 101)
       res.status == 101 ||
-      (res as { webSocket?: unknown }).webSocket ||
       !isSpanContextValid(sc) ||
-      (mode == 'html' && !/^\s*text\/html/i.test(h.get('content-type') || '')) ||
-      HAS_TP.test(h.get('server-timing') || '')
+      // `null` (no header) tests as the string "null", which matches neither
+      (mode == 'html' && !/^\s*text\/html/i.test(h.get('content-type') as string)) ||
+      HAS_TP.test(h.get('server-timing') as string)
     ) {
       return res;
     }

@@ -90,24 +90,26 @@ export class W3CBaggagePropagator implements TextMapPropagator {
     let out = '';
     let n = 0;
     for (const [k, e] of b.getAllEntries()) {
-      let s: string;
+      // a member that cannot be written (a lone surrogate makes encodeURIComponent throw, a
+      // metadata object may throw too) is left out
       try {
         // encodeURIComponent leaves only token characters but ( ) in a key (such a member
-        // fails the grammar and is left out), and throws on lone surrogates
-        s = encodeURIComponent(k) + '=' + encodeURIComponent(e.value);
+        // fails the grammar and is left out)
+        let s = encodeURIComponent(k) + '=' + encodeURIComponent(e.value);
+        // metadata is user text: sent only when it is valid property syntax, so it cannot break
+        // the member (a "," in it) or the header (non-ASCII)
+        const meta = e.metadata?.toString();
+        if (MEMBER.test(s)) {
+          if (meta && MEMBER.test(s + ';' + meta)) s += ';' + meta;
+          // never a partial member: one that does not fit is left out, later smaller ones still go
+          s = out ? out + ',' + s : s;
+          if (s.length <= MAX_BYTES) {
+            out = s;
+            if (++n == MAX_MEMBERS) break;
+          }
+        }
       } catch {
-        continue;
-      }
-      // metadata is user text: sent only when it is valid property syntax, so it cannot break
-      // the member (a "," in it) or the header (non-ASCII)
-      const meta = e.metadata?.toString();
-      if (!MEMBER.test(s)) continue;
-      if (meta && MEMBER.test(s + ';' + meta)) s += ';' + meta;
-      // never a partial member: one that does not fit is left out, later smaller ones still go
-      s = out ? out + ',' + s : s;
-      if (s.length <= MAX_BYTES) {
-        out = s;
-        if (++n == MAX_MEMBERS) break;
+        // left out
       }
     }
     if (out) setter.set(carrier, 'baggage', out);
