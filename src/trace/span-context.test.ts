@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INVALID_SPAN_CONTEXT, isSpanContextValid, isValidSpanId, isValidTraceId } from './span-context';
+import { INVALID_SPAN_CONTEXT, isKnownValid, isSpanContextValid, isValidSpanId, isValidTraceId, wrote } from './span-context';
 
 const T = '0af7651916cd43dd8448eb211c80319c';
 const S = 'b7ad6b7169203331';
@@ -58,5 +58,16 @@ describe('INVALID_SPAN_CONTEXT', () => {
   it('is all zero, unsampled and invalid', () => {
     expect(INVALID_SPAN_CONTEXT).toEqual({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 });
     expect(isSpanContextValid(INVALID_SPAN_CONTEXT)).toBe(false);
+  });
+});
+
+describe('isKnownValid', () => {
+  it('trusts the context the SDK wrote last and checks every other one', () => {
+    const sc = wrote({ traceId: T, spanId: S, traceFlags: 1 });
+    expect(isKnownValid(sc)).toBe(true);
+    expect(isKnownValid({ ...sc })).toBe(true);
+    expect(isKnownValid({ ...sc, spanId: '0'.repeat(16) })).toBe(false);
+    expect(isKnownValid(undefined)).toBe(false);
+    expect(isKnownValid(INVALID_SPAN_CONTEXT)).toBe(false);
   });
 });

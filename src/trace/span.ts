@@ -7,7 +7,7 @@ import { getSpan } from './api';
 import type { Resource } from './resource';
 import { hexId } from './id-generator';
 import type { ReadableSpan, SpanProcessor, TimedEvent } from './sdk-types';
-import { isSpanContextValid } from './span-context';
+import { isSpanContextValid, wrote } from './span-context';
 import type { Exception, Link, Span, SpanContext, SpanKind, SpanStatus } from './types';
 
 /** Span limits with every field resolved. */
@@ -88,7 +88,7 @@ export const contextOf = (s: Span): SpanContext => (s instanceof RecordingSpan ?
 export const writeIds = (c: SpanContext, y: Uint8Array, z: number, p?: SpanContext): SpanContext => {
   c.spanId = hexId(y, z, 8);
   c.traceId ||= p ? p.traceId : hexId(y, z + 8, 16);
-  return c;
+  return wrote(c);
 };
 
 /**

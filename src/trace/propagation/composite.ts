@@ -1,5 +1,5 @@
 import type { Context } from '../../context/types';
-import { safe } from './safe';
+import { fail, safe } from './safe';
 import type { TextMapGetter, TextMapPropagator, TextMapSetter } from './types';
 
 /** Options of {@link CompositePropagator}. */
@@ -19,7 +19,13 @@ export class CompositePropagator implements TextMapPropagator {
     this.p = config.propagators || [];
   }
   inject(ctx: Context, carrier: unknown, setter: TextMapSetter): void {
-    for (const p of this.p) safe(() => p.inject(ctx, carrier, setter), undefined);
+    // a loop with its own try: two closures less per injection (on every traced request)
+    for (const p of this.p)
+      try {
+        p.inject(ctx, carrier, setter);
+      } catch (e) {
+        fail(e);
+      }
   }
   extract(ctx: Context, carrier: unknown, getter: TextMapGetter): Context {
     return this.p.reduce((c, p) => safe(() => p.extract(c, carrier, getter), c), ctx);

@@ -1,7 +1,7 @@
 import type { Context } from '../../context/types';
 import { isTracingSuppressed } from '../../lib/suppress';
 import { getSpanContext, setSpanContext } from '../api';
-import { isSpanContextValid } from '../span-context';
+import { isKnownValid } from '../span-context';
 import type { SpanContext } from '../types';
 import { createTraceState } from './trace-state';
 import type { TextMapGetter, TextMapPropagator, TextMapSetter } from './types';
@@ -42,7 +42,7 @@ export const parseTraceParent = (value: string): SpanContext | undefined => {
 export class W3CTraceContextPropagator implements TextMapPropagator {
   inject(ctx: Context, carrier: unknown, setter: TextMapSetter): void {
     const sc = getSpanContext(ctx);
-    if (isTracingSuppressed(ctx) || !isSpanContextValid(sc)) return;
+    if (isTracingSuppressed(ctx) || !isKnownValid(sc)) return;
     // only the sampled and random-trace-id flags are defined; others MUST be sent as zero
     setter.set(carrier, TRACE_PARENT_HEADER, `00-${sc.traceId}-${sc.spanId}-0${sc.traceFlags & 3}`);
     const ts = sc.traceState?.serialize();
