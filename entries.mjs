@@ -1,6 +1,10 @@
 // The public entry points: subpath of the package → source file. esbuild.config.mjs builds
 // them, package.json "exports" lists them (a test keeps the two in sync) and the size report
 // measures them.
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 export const entries = {
   '.': 'src/index.ts',
   './trace': 'src/trace/index.ts',
@@ -30,3 +34,62 @@ export const nodeEntries = new Set(['./esbuild']);
 
 /** dist path (no extension) of a subpath: '.' → 'index', './context/zone' → 'context/zone'. */
 export const outName = (subpath) => (subpath == '.' ? 'index' : subpath.slice(2));
+
+/**
+ * The edge build: the entry points again, in dist/edge/, with `BROWSER` (src/lib/platform.ts)
+ * false (see {@link edgePlugin}) and syntax minified, so that the code
+ * under `if (BROWSER)` (page exit, keepalive budget, sendBeacon, resource timing) is gone from
+ * the files themselves, whatever the app's bundler does. package.json sends these export
+ * conditions there: `workerd` (wrangler and Cloudflare's Vite plugin pass it) and `deno` (Deno
+ * resolving the npm package). Not `worker`: webpack passes that for browser Web Workers too,
+ * which have resource timing.
+ */
+export const edgeConditions = ['workerd', 'deno'];
+
+/** dist path (no extension) of a subpath's edge build: './cloudflare' → 'edge/cloudflare'. */
+export const edgeOutName = (subpath) => 'edge/' + outName(subpath);
+
+/** The package.json `exports` value of a subpath built from `src` (one rule: the test checks it). */
+export function exportOf(subpath, src) {
+  const types = './dist/types/' + src.replace(/^src\//, '').replace(/\.ts$/, '.d.ts');
+  const file = `./dist/${outName(subpath)}.js`;
+  if (nodeEntries.has(subpath)) return { types, import: file, default: file };
+  const edge = `./dist/${edgeOutName(subpath)}.js`;
+  return { types, ...Object.fromEntries(edgeConditions.map((c) => [c, edge])), import: file, default: file };
+}
+
+/**
+ * The esbuild plugin that makes a build an edge build: `BROWSER` (src/lib/platform.ts) is false.
+ * Used by esbuild.config.mjs, the size report and the edge e2e fixtures (which bundle src/ the
+ * way the edge build does).
+ *
+ * How: each source file's `import { BROWSER } from '…/platform'` is blanked and `BROWSER` is
+ * defined as `false`, so the parser folds `if (BROWSER)` away before tree shaking, and what only
+ * dead code used goes too. (Swapping platform.ts for a module exporting false, its twin
+ * platform.edge.ts, is not enough: esbuild inlines such a constant only when printing, after
+ * tree shaking, so the functions only page code calls would stay.) Another import of platform.ts
+ * resolves to platform.edge.ts.
+ */
+export function edgePlugin() {
+  const platform = fileURLToPath(new URL('src/lib/platform', import.meta.url));
+  const src = fileURLToPath(new URL('src/', import.meta.url));
+  const IMPORT = /^import \{ BROWSER \} from '(\.[^']*\/platform)';$/m;
+  return {
+    name: 'otelite-edge',
+    setup(b) {
+      b.initialOptions.define = { ...b.initialOptions.define, BROWSER: 'false' };
+      // (only relative imports reach it: the file is internal)
+      b.onResolve({ filter: /^\..*\/platform(\.ts)?$/ }, (a) =>
+        resolve(a.resolveDir, a.path).replace(/\.ts$/, '') == platform ? { path: platform + '.edge.ts' } : undefined,
+      );
+      b.onLoad({ filter: /\.ts$/ }, async (a) => {
+        if (!a.path.startsWith(src)) return;
+        const text = await readFile(a.path, 'utf8');
+        const m = IMPORT.exec(text);
+        if (!m || resolve(dirname(a.path), m[1]) != platform) return;
+        // (the same number of lines: the source map stays right)
+        return { contents: text.replace(IMPORT, '/* edge build: BROWSER is false */'), loader: 'ts' };
+      });
+    },
+  };
+}

@@ -1,22 +1,34 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs module without declarations
-import { entries, outName } from '../../entries.mjs';
+import * as built from '../../entries.mjs';
 
+const { entries, nodeEntries, outName, exportOf, edgeConditions } = built as {
+  entries: Record<string, string>;
+  nodeEntries: Set<string>;
+  outName: (s: string) => string;
+  exportOf: (s: string, src: string) => Record<string, string>;
+  edgeConditions: string[];
+};
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-const list = Object.entries(entries as Record<string, string>);
+const list = Object.entries(entries);
 
 describe('package.json exports', () => {
   it('lists every entry point of entries.mjs with its built file and declarations', () => {
     for (const [sub, src] of list) {
       expect(existsSync(src), src).toBe(true);
-      const out = (outName as (s: string) => string)(sub);
-      expect(pkg.exports[sub], sub).toEqual({
-        types: './dist/types/' + src.replace(/^src\//, '').replace(/\.ts$/, '.d.ts'),
-        import: `./dist/${out}.js`,
-        default: `./dist/${out}.js`,
-      });
+      const out = outName(sub);
+      const file = `./dist/${out}.js`;
+      // the edge build for the runtimes without a page (Workers: `workerd`, Deno: `deno`),
+      // before `import`/`default`: the first condition that matches wins
+      const edge = nodeEntries.has(sub) ? {} : { workerd: `./dist/edge/${out}.js`, deno: `./dist/edge/${out}.js` };
+      const want = { types: './dist/types/' + src.replace(/^src\//, '').replace(/\.ts$/, '.d.ts'), ...edge, import: file, default: file };
+      expect(pkg.exports[sub], sub).toEqual(want);
+      expect(Object.keys(pkg.exports[sub]), sub).toEqual(Object.keys(want));
+      // (the generator in entries.mjs writes the same)
+      expect(exportOf(sub, src), sub).toEqual(want);
     }
+    expect(edgeConditions).toEqual(['workerd', 'deno']);
   });
 
   it('has no entry that entries.mjs does not build', () => {

@@ -1,4 +1,5 @@
 import { report } from './diag';
+import { BROWSER } from './platform';
 
 let hooks = new Set<() => void>();
 let exiting = false;
@@ -8,7 +9,7 @@ let installed = false;
  * Whether the page is hidden or being unloaded: transports then send only in ways that survive
  * the unload (keepalive fetch, `sendBeacon`). False outside browsers.
  */
-export const isExiting = (): boolean => exiting;
+export const isExiting = (): boolean => BROWSER && exiting;
 
 function run(): void {
   exiting = true;
@@ -31,17 +32,20 @@ function run(): void {
  * on `document` and see the values those just reported. Outside browsers this does nothing.
  * `first` runs `fn` before the hooks already there (the flushes of batch processors and
  * readers): for hooks that end or make spans the first flush must carry.
- * Returns a function that removes `fn`.
+ * Returns a function that removes `fn`. (The edge build keeps nothing of it.)
  */
 export function onPageExit(fn: () => void, first?: boolean): () => void {
-  const d = (globalThis as { document?: Document }).document;
-  if (d && !installed) {
-    installed = true;
-    const back = (): boolean => (exiting = false);
-    addEventListener('pagehide', run);
-    addEventListener('visibilitychange', () => (d.visibilityState == 'hidden' ? run() : back()));
-    addEventListener('pageshow', back);
+  // (the edge build drops the block: `BROWSER` is false there, see platform.ts)
+  if (BROWSER) {
+    const d = (globalThis as { document?: Document }).document;
+    if (d && !installed) {
+      installed = true;
+      const back = (): boolean => (exiting = false);
+      addEventListener('pagehide', run);
+      addEventListener('visibilitychange', () => (d.visibilityState == 'hidden' ? run() : back()));
+      addEventListener('pageshow', back);
+    }
+    hooks = new Set(first ? [fn, ...hooks] : [...hooks, fn]);
   }
-  hooks = new Set(first ? [fn, ...hooks] : [...hooks, fn]);
   return () => hooks.delete(fn);
 }

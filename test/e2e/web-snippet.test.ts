@@ -258,6 +258,17 @@ describe('the snippet with data attributes only', () => {
     const m = await rcv.waitFor(() => rcv.metrics().find((x) => x.name == 'app.clicks'));
     expect(m.resource['session.id']).toMatch(/^[0-9a-f]{32}$/);
     expect(m.points.map((x) => [x.attrs.where, Number((x as { asInt?: string }).asInt ?? (x as { asDouble?: number }).asDouble)])).toEqual([['early', 5]]);
+
+    // the page's own log records, with the same tagging (session.id)
+    await t.page.evaluate(async () => {
+      type L = { getLogger(n: string): { emit(r: object): void } };
+      const o = (window as unknown as { otelite: { logs: L; forceFlush(): Promise<void> } }).otelite;
+      o.logs.getLogger('app').emit({ severityNumber: 9, attributes: { 'app.step': 'checkout' } });
+      await o.forceFlush();
+    });
+    const l = await rcv.waitFor(() => rcv.logs().find((x) => x.attrs['app.step'] == 'checkout'));
+    expect(l.scope.name).toBe('app');
+    expect(l.attrs['session.id']).toMatch(/^[0-9a-f]{32}$/);
     expect(t.problems()).toEqual([]);
   });
 

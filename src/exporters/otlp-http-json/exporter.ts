@@ -5,6 +5,7 @@
  */
 import { numberOption, report, reportOnce, warnConfig } from '../../lib/diag';
 import { isExiting, onPageExit } from '../../lib/page-exit';
+import { BROWSER } from '../../lib/platform';
 import type { ExportResult } from '../../trace/sdk-types';
 import type { OTLPExporterConfig, OtlpSignal } from './config';
 import { gzip, utf8 } from './gzip';
@@ -240,8 +241,9 @@ export class OtlpExporter<T, I = T[]> implements OtlpSender<T> {
           j.z = body = z || utf8(text);
         }
         j.s = 2;
-        if (bcn && beacon(url, body)) return finish(j, OK);
-        const keep = !j.k && body.length <= budgetLeft();
+        // (page-only paths: the edge build drops them, see lib/platform.ts)
+        if (BROWSER && bcn && beacon(url, body)) return finish(j, OK);
+        const keep = BROWSER && !j.k && body.length <= budgetLeft();
         const r = await post(url, body, j.g ? gz : json, keep, timeout);
         if (j.n == n && j.s == 2) settle(j, r, keep);
       } catch (e) {
@@ -255,46 +257,52 @@ export class OtlpExporter<T, I = T[]> implements OtlpSender<T> {
      * Page exit: sends job `j` now, synchronously. Uncompressed; halved and re-encoded while a
      * piece does not fit the free keepalive budget (and the budget is worth splitting for);
      * each piece becomes its own job, so that a page that survives (a tab merely hidden) still
-     * retries what failed. `j.d` is called once all pieces are final.
+     * retries what failed. `j.d` is called once all pieces are final. Absent from the edge build
+     * (no page exit there, see lib/platform.ts; a local function would stay, unused).
      */
-    function exitSend(j: Job<T>): void {
-      j.s = 4;
-      jobs.delete(j);
-      let pending = 1;
-      let bad: ExportResult | undefined;
-      const piece = (r: ExportResult): void => {
-        if (r.code) bad = r;
-        if (!--pending) {
-          j.s = 3;
-          call(j.d, bad || OK); // (drops were counted per piece)
-          j.r!();
+    const exitSend = BROWSER
+      ? (j: Job<T>): void => {
+          j.s = 4;
+          jobs.delete(j);
+          let pending = 1;
+          let bad: ExportResult | undefined;
+          const piece = (r: ExportResult): void => {
+            if (r.code) bad = r;
+            if (!--pending) {
+              j.s = 3;
+              call(j.d, bad || OK); // (drops were counted per piece)
+              j.r!();
+            }
+          };
+          const go = (items: T[]): void => {
+            const body = utf8(encode(items));
+            const left = budgetLeft();
+            if (body.length > left && items.length > 1 && left > Max.MinPiece) {
+              const h = items.length >> 1;
+              go(items.slice(0, h));
+              return go(items.slice(h));
+            }
+            if (body.length > left) reportOnce('otlp.exit', 'exit: over keepalive budget');
+            pending++;
+            void run(add({ i: items, d: piece, n: j.n, s: 0, f: j.f, z: body }));
+          };
+          try {
+            go(j.i);
+          } catch (e) {
+            bad = oops(e);
+          }
+          piece(OK);
         }
-      };
-      const go = (items: T[]): void => {
-        const body = utf8(encode(items));
-        const left = budgetLeft();
-        if (body.length > left && items.length > 1 && left > Max.MinPiece) {
-          const h = items.length >> 1;
-          go(items.slice(0, h));
-          return go(items.slice(h));
-        }
-        if (body.length > left) reportOnce('otlp.exit', 'exit: over keepalive budget');
-        pending++;
-        void run(add({ i: items, d: piece, n: j.n, s: 0, f: j.f, z: body }));
-      };
-      try {
-        go(j.i);
-      } catch (e) {
-        bad = oops(e);
-      }
-      piece(OK);
-    }
+      : (undefined as never);
 
     // At page exit, whatever waits (queued, compressing, backing off) goes out now; the batch
     // processor's own exit hook then hands over what it still holds, and `send` sends that at once.
-    const off = onPageExit(() => {
-      for (const j of jobs) if (j.s < 2) exitSend(j);
-    });
+    // (`BROWSER ?`: the edge build has no page exit, and so no `exitSend` either.)
+    const off = BROWSER
+      ? onPageExit(() => {
+          for (const j of jobs) if (j.s < 2) exitSend(j);
+        })
+      : () => {};
 
     /** Holds `j` until it is final. */
     const add = (j: Job<T>): Job<T> => {
@@ -311,7 +319,7 @@ export class OtlpExporter<T, I = T[]> implements OtlpSender<T> {
       }
       if (!list.length) return done(OK);
       const j = add({ i: list, d: done, n: 0, s: 0 });
-      if (isExiting()) exitSend(j);
+      if (BROWSER && isExiting()) exitSend(j);
       else pump();
     }) as (input: unknown, done: (result: ExportResult) => void) => void; // (a subclass with its own input replaces it)
     this.forceFlush = async () => {

@@ -20,6 +20,7 @@
  */
 import { context } from '../../context/api';
 import { ROOT_CONTEXT } from '../../context/context';
+import { BROWSER } from '../../lib/platform';
 import { suppressTracing } from '../../lib/suppress';
 
 /**
@@ -37,8 +38,9 @@ export const budgetLeft = (): number => KEEPALIVE_BUDGET - inflight;
  * Whether this is a page (a `document` exists): only there do keepalive and `sendBeacon` help,
  * and only there may they be used (workerd has a `sendBeacon` whose request would outlive the
  * handler; workers and Deno use plain fetch, flushed through `ctx.waitUntil` by the adapters).
+ * Always false in the edge build (see lib/platform.ts).
  */
-export const inPage = (): boolean => typeof document != 'undefined';
+export const inPage = (): boolean => BROWSER && typeof document != 'undefined';
 
 /** What came back: HTTP status (0: network error, CORS failure, timeout), `Retry-After`, body text. */
 export type Reply = [status: number, retryAfter: string | null, body: string];
@@ -62,7 +64,7 @@ export function post(
   timeout: number,
 ): Promise<Reply> {
   const n = body.length;
-  keep &&= inPage() && n <= budgetLeft();
+  keep &&= BROWSER && inPage() && n <= budgetLeft();
   if (keep) inflight += n;
   return untraced(() =>
     fetch(url, {

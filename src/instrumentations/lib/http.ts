@@ -4,6 +4,7 @@ import type { Context } from '../../context/types';
 import { report } from '../../lib/diag';
 import { globals } from '../../lib/global';
 import { isExiting, onPageExit } from '../../lib/page-exit';
+import { BROWSER } from '../../lib/platform';
 import { isTracingSuppressed } from '../../lib/suppress';
 import { now } from '../../lib/time';
 import type { Attributes } from '../../lib/types';
@@ -98,7 +99,8 @@ export function start(rules: UrlRules, tracer: Tracer, initiator: string, method
   if (!known) a['http.request.method_original'] = method;
   const s = tracer.startSpan(known ? method : 'HTTP', { kind: 2, attributes: a }, ctx);
   const w: Timed = { s, c: setSpan(ctx, s), p: matches(rules.p, href), u: href, i: initiator, t: performance.now() };
-  if (rules.t && waiting.size < 500) {
+  // (`BROWSER &&`: the edge build, where no runtime reports resource timing, drops the waiting)
+  if (BROWSER && rules.t && waiting.size < 500) {
     if (!waiting.size) (observer ||= new PerformanceObserver(onEntries)).observe({ type: 'resource' });
     // a page going away cannot wait: end what is answered, for the exit flush to send
     hooked ||= onPageExit(() => waiting.forEach((w) => w.e && finish(w)), true);
@@ -167,11 +169,13 @@ export function done(w: Timed, status: number, error?: unknown, message?: unknow
   try {
     outcome(w.s, status, error, message);
     w.e = now();
-    if (!waiting.has(w)) w.s.end(w.e);
-    else if (w.r || error || isExiting()) finish(w);
-    // a timer per wait (~1-3 µs, next to a request's tens): smaller than one shared sweeper;
-    // in Node it may keep the process up to a second longer (not a target runtime)
-    else setTimeout(finish, 1000, w);
+    // (the edge build keeps the `else` only: nothing waits there)
+    if (BROWSER && waiting.has(w)) {
+      if (w.r || error || isExiting()) finish(w);
+      // a timer per wait (~1-3 µs, next to a request's tens): smaller than one shared sweeper;
+      // in Node it may keep the process up to a second longer (not a target runtime)
+      else setTimeout(finish, 1000, w);
+    } else w.s.end(w.e);
   } catch (e) {
     report(0, 'http', e);
   }
