@@ -284,4 +284,40 @@ describe('BatchQueue when the runtime cancels an export (workerd after waitUntil
       spy.mockRestore();
     }
   });
+
+  it('gives up on a stuck regular export when the schedule timer fires past its deadline', async () => {
+    const calls: number[][] = [];
+    const exporter = { export: (items: number[]) => void calls.push(items), shutdown: async () => {} };
+    const realSetTimeout = globalThis.setTimeout;
+    const t0 = Date.now();
+    let now = t0;
+    const spy = vi.spyOn(Date, 'now').mockImplementation(() => now);
+    // the schedule timer (100 ms) fires when the test says; the export's timeout timer never does
+    const due: (() => void)[] = [];
+    globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms: number, ...a: unknown[]) => (ms == 100 && due.push(() => fn(...a)), 0)) as unknown as typeof setTimeout;
+    try {
+      vi.resetModules();
+      const { BatchQueue } = await import('./batch-queue');
+      class Q extends BatchQueue<number> {
+        push(n: number): void {
+          this.add(n);
+        }
+      }
+      const q = new Q(exporter, { maxExportBatchSize: 512, scheduledDelayMillis: 100, exportTimeoutMillis: 1000 }, 100, 'test');
+      q.push(1);
+      due.shift()!(); // the timer exports [1], which never calls back
+      expect(calls).toEqual([[1]]);
+      q.push(2); // far from a full batch: waits, and the timer is armed again
+      due.shift()!(); // before the deadline: still waiting
+      expect(calls).toEqual([[1]]);
+      now = t0 + 1001;
+      due.shift()!(); // past it: the stuck export is given up
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+      due.shift()!(); // and the next tick exports what waited
+      expect(calls).toEqual([[1], [2]]);
+    } finally {
+      globalThis.setTimeout = realSetTimeout;
+      spy.mockRestore();
+    }
+  });
 });

@@ -70,6 +70,22 @@ describe('RecordingSpan basics', () => {
   });
 });
 
+describe('times from untyped code', () => {
+  it('takes a null time as now, and never throws for one', () => {
+    const { start } = setup();
+    const s = start('op');
+    const n = null as unknown as number;
+    expect(() => {
+      s.addEvent('e', {}, n);
+      s.recordException(new Error('x'), n);
+      s.end(n);
+      s.addEvent('late', {}, n);
+    }).not.toThrow();
+    expect(s.events.map((e) => e.time > 0)).toEqual([true, true]);
+    expect(s.endTime).toBeGreaterThanOrEqual(s.startTime);
+  });
+});
+
 describe('attributes', () => {
   it('stores primitives and homogeneous arrays; setters chain', () => {
     const s = start();

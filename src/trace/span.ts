@@ -63,7 +63,8 @@ export const NONE: readonly unknown[] = Object.freeze([]);
 const str = (v: unknown): string | undefined => (v == null ? undefined : String(v));
 
 /** `t` in epoch milliseconds; now (by the tracer's clock) when undefined. */
-const time = (s: TracerState, t: TimeInput | undefined): number => (t === undefined ? (s.c ||= clock())() : toMillis(t));
+// (null as undefined: a time from code that is not typed, such as `end(null)`, must not throw)
+const time = (s: TracerState, t: TimeInput | undefined): number => (t == null ? (s.c ||= clock())() : toMillis(t));
 
 /**
  * The span in `ctx` when its span context is valid. A span made by this SDK's tracer is valid by

@@ -285,6 +285,32 @@ describe('propagation', () => {
     expect(init.headers).toEqual({ 'x-a': '1' });
   });
 
+  it('copies an init without a prototype too', async () => {
+    enable();
+    const init = Object.assign(Object.create(null) as RequestInit, { headers: { 'x-a': '1' } });
+    const e = await json(fetch('/x', init));
+    expect([e.headers['x-a'], e.headers.traceparent]).toEqual(['1', traceparentOf(client())]);
+  });
+
+  it('keeps every value of a repeated header (several Set-Cookie, as edge runtimes allow)', async () => {
+    const got: Headers[] = [];
+    const saved = globalThis.fetch;
+    globalThis.fetch = vi.fn(async (_: unknown, i?: RequestInit) => (got.push(new Headers(i?.headers)), new Response('ok')));
+    try {
+      enable();
+      const h = new Headers();
+      h.append('set-cookie', 'a=1');
+      h.append('set-cookie', 'b=2');
+      await fetch('https://app.example.com/x', { headers: h });
+      expect(got[0].getSetCookie()).toEqual(['a=1', 'b=2']);
+      expect(got[0].get('traceparent')).toBe(traceparentOf(client()));
+      expect(h.has('traceparent')).toBe(false);
+    } finally {
+      inst!.disable();
+      globalThis.fetch = saved;
+    }
+  });
+
   it('leaves an init that is not a plain object alone (no headers added), as it cannot be copied faithfully', async () => {
     enable();
     class Options {
