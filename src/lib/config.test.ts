@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { check, checkedValues, COMMON, flag, instrumentations, keyValues, list, matchers, propagatorFrom, withEnv } from './config';
+import { check, checkedValues, COMMON, flag, instrumentations, keyValues, list, matchers, patterns, propagatorFrom, withEnv } from './config';
 
 let warn: ReturnType<typeof vi.spyOn>;
 beforeEach(() => {
@@ -56,13 +56,31 @@ describe('matchers', () => {
   it('keeps RegExps and http(s) URLs, turns /re/flags into RegExps, warns about the rest', () => {
     const m = matchers(['https://api.example.com', /x/, '/^https:\\/\\/a\\./i', 'ftp://x', '/[/'], 'propagateTo');
     expect(m).toEqual(['https://api.example.com', /x/, /^https:\/\/a\./i]);
-    expect(warnings()).toEqual(['otelite: invalid propagateTo "ftp://x"; using "skipped"', 'otelite: invalid propagateTo "/[/"; using "skipped"']);
+    // a bad expression is found first (by patterns), then bad URLs
+    expect(warnings()).toEqual(['otelite: invalid propagateTo "/[/"; using "skipped"', 'otelite: invalid propagateTo "ftp://x"; using "skipped"']);
   });
 
   it('takes a comma-separated string and a single RegExp', () => {
     expect(matchers('https://a.example, https://b.example/x', 'ignoreUrls')).toEqual(['https://a.example', 'https://b.example/x']);
     expect(matchers(/y/g, 'ignoreUrls')).toEqual([/y/g]);
     expect(matchers(undefined, 'ignoreUrls')).toEqual([]);
+  });
+});
+
+describe('patterns', () => {
+  it('makes /re/flags strings RegExps and leaves other strings to the caller (the edge: the fetch instrumentation checks them)', () => {
+    expect(patterns(['https://api.example.com', /x/g, '/^https:\\/\\/a\\./i', 'ftp://x', '/[/', '/a/b/'], 'propagateTo')).toEqual([
+      'https://api.example.com',
+      /x/g,
+      /^https:\/\/a\./i,
+      'ftp://x',
+      /a\/b/,
+    ]);
+    expect(warnings()).toEqual(['otelite: invalid propagateTo "/[/"; using "skipped"']);
+    expect(patterns('/^https:\\/\\/cdn\\./, https://b.example', 'ignoreUrls')).toEqual([/^https:\/\/cdn\./, 'https://b.example']);
+    const re = /y/;
+    expect(patterns(re, 'ignoreUrls')[0]).toBe(re);
+    expect(patterns(undefined, 'ignoreUrls')).toEqual([]);
   });
 });
 
@@ -143,7 +161,8 @@ describe('withEnv', () => {
       sampler: 'parentbased_traceidratio',
       samplerArg: '0.25',
       propagators: 'TraceContext, baggage',
-      ignoreUrls: [/^https:\/\/ads\./, /\/health$/],
+      // regular expressions in the form the config writes them; the checks make them RegExps
+      ignoreUrls: ['/^https://ads\\./', '//health$/'],
       instrumentations: { xhr: false, fetch: false },
       disabled: 'TRUE',
     });
@@ -167,6 +186,6 @@ describe('withEnv', () => {
 
   it('skips a bad exclusion regex with a warning', () => {
     expect(check<{ ignoreUrls: unknown }>(withEnv({}, (k) => (k == 'OTEL_WEB_EXCLUDED_URLS' ? 'ok,(' : undefined)), COMMON).ignoreUrls).toEqual([/ok/]);
-    expect(warnings()).toEqual(['otelite: invalid ignoreUrls "("; using "skipped"']);
+    expect(warnings()).toEqual(['otelite: invalid ignoreUrls "/(/"; using "skipped"']);
   });
 });

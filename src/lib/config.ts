@@ -76,24 +76,29 @@ export const checkedValues =
   };
 
 /**
- * URL matchers from strings (`/re/flags` is a RegExp), RegExps, or a list or comma-separated
- * string of them. Strings must be http(s) URLs (relative ones resolve against the page): a bad
- * entry is reported here, once, and left out.
+ * URL patterns from RegExps and strings, or a list or comma-separated string of them, as the
+ * config gives them: a `/re/flags` string (the way to write a RegExp where only strings fit:
+ * data attributes, `OTEL_WEB_EXCLUDED_URLS`, JSON) becomes that RegExp, a bad expression is
+ * reported, once, and left out. Other strings stay as they are: {@link matchers} checks them
+ * as URLs, the edge leaves that to the fetch instrumentation.
  */
-export function matchers(v: unknown, key: string): UrlMatcher[] {
-  const out: UrlMatcher[] = [];
-  for (const m of v instanceof RegExp ? [v] : list(v)) {
+export const patterns = (v: unknown, key: string): unknown[] =>
+  (v instanceof RegExp ? [v] : list(v)).flatMap((m) => {
+    const re = typeof m == 'string' && /^\/(.+)\/([a-z]*)$/.exec(m);
     try {
-      const re = typeof m == 'string' && /^\/(.+)\/([a-z]*)$/.exec(m);
-      const x = m instanceof RegExp ? m : re ? new RegExp(re[1], re[2]) : httpUrl(m) && m;
-      if (!x) throw 0;
-      out.push(x);
+      return [re ? new RegExp(re[1], re[2]) : m];
     } catch {
       warnConfig(key, m, 'skipped');
+      return [];
     }
-  }
-  return out;
-}
+  });
+
+/**
+ * URL matchers: {@link patterns}, whose strings must be http(s) URLs (relative ones resolve
+ * against the page): a bad entry is reported, once, and left out.
+ */
+export const matchers = (v: unknown, key: string): UrlMatcher[] =>
+  patterns(v, key).filter((m) => m instanceof RegExp || httpUrl(m) || warnConfig(key, m, 'skipped')) as UrlMatcher[];
 
 /**
  * Checks one key's value (undefined when absent): returns what to use, or undefined when the
@@ -198,8 +203,9 @@ export function propagatorFrom(
  * `config` with every key it leaves out (undefined or null) filled from the `OTEL_*` variable of
  * that key, as the raw string the config would take; empty variables count as unset (the spec).
  * Two variables come parsed, as their config keys could not tell them from other strings:
- * `OTEL_WEB_EXCLUDED_URLS` (comma-separated regular expressions: RegExps, a bad one skipped with
- * a warning) and `OTEL_WEB_DISABLED_INSTRUMENTATIONS` (the named ones turned off).
+ * `OTEL_WEB_EXCLUDED_URLS` (comma-separated regular expressions: `/re/` strings, which
+ * {@link patterns} makes RegExps, a bad one skipped with a warning) and
+ * `OTEL_WEB_DISABLED_INSTRUMENTATIONS` (the named ones turned off).
  */
 export function withEnv<C extends object>(config: C, env: EnvReader): C {
   const c = { ...config } as Record<string, unknown>;
@@ -217,14 +223,8 @@ export function withEnv<C extends object>(config: C, env: EnvReader): C {
     if (v)
       c[k] ??=
         k == 'ignoreUrls'
-          ? list(v).flatMap((s) => {
-              try {
-                return [new RegExp(s)];
-              } catch {
-                warnConfig(k, s, 'skipped');
-                return [];
-              }
-            })
+          ? // regular expressions, written as the config writes them (see `patterns`)
+            list(v).map((s) => '/' + s + '/')
           : k == 'instrumentations'
             ? Object.fromEntries(list(v).map((n) => [n, false]))
             : v;

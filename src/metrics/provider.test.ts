@@ -5,6 +5,7 @@ import { resourceFromAttributes } from '../trace/resource';
 import { metrics } from './api';
 import { MeterProvider } from './provider';
 import type { DataPoint, Histogram, MetricData, ResourceMetrics } from './sdk-types';
+import { attrCache } from './stream';
 import { ManualMetricReader, type ManualMetricReaderOptions } from './testing';
 import { view } from './view';
 
@@ -281,10 +282,34 @@ describe('attributes', () => {
     const c = meter.createCounter('c');
     for (let i = 0; i < 1000; i++) c.add(1, { id: i, tags: ['x'] });
     c.add(1, { id: 1 });
-    // (the cache's trie is a closure now: its bound, 8 nodes per set of the limit, counting the
-    // nodes of walks that stop at an array, is in stream.ts; here, what gets recorded)
+    // (the cache's memory bound, walks that stop at an array included: see the next test)
     const v = values(byName(await reader.collect()).c);
     expect(v['{"otel.metric.overflow":true}']).toBe(998); // 997 array sets and {id: 1}
+  });
+
+  it('bounds the attribute cache at 8 nodes per set of the limit, array walks included', () => {
+    // A cached set comes back as the same object; once the trie would pass 8 * cap nodes it
+    // starts over, so the first set is made anew. {a: 0} takes 2 nodes (name, value), each
+    // further {a: i} one: {a: 0..6} fill the 8 nodes of cap 1 exactly, {a: 7} is one too many.
+    const key = attrCache(1);
+    const first = key({ a: 0 });
+    for (let i = 1; i < 7; i++) key({ a: i });
+    expect(key({ a: 0 })).toBe(first);
+    key({ a: 7 });
+    expect(key({ a: 0 })).not.toBe(first);
+    expect(key({ a: 0 })).toEqual(first);
+    // sets with arrays are not cached, but the nodes of their walk (before the array) count:
+    // a stream of distinct ones cannot grow the trie past the bound either
+    const k2 = attrCache(1);
+    const f2 = k2({ a: 0 });
+    for (let i = 0; i < 7; i++) k2({ id: i, tags: ['x'] }); // 8 nodes: 'id' and 7 values
+    expect(k2({ a: 0 })).not.toBe(f2);
+    const k3 = attrCache(1000);
+    const f3 = k3({ a: 0 });
+    for (let i = 0; i < 3000; i++) k3({ id: i, tags: ['x'] });
+    expect(k3({ a: 0 })).toBe(f3); // 3001 nodes of 8000: still there
+    for (let i = 3000; i < 8000; i++) k3({ id: i, tags: ['x'] });
+    expect(k3({ a: 0 })).not.toBe(f3);
   });
 
   it('survives a full attribute cache (it starts over)', async () => {
@@ -518,6 +543,32 @@ describe('readers', () => {
     c.add(1);
     provider.getMeter('m').createCounter('after').add(1);
     expect(() => a.collectSync()).toThrow(); // a reader shut down has no producer
+  });
+
+  it("shutdown: the readers' final collection still gets what observable callbacks observe", async () => {
+    const got: ResourceMetrics[] = [];
+    let producer!: { collect(): Promise<ResourceMetrics> };
+    const reader = {
+      setMetricProducer: (p: typeof producer) => (producer = p),
+      forceFlush: async () => {},
+      shutdown: async () => void got.push(await producer.collect()),
+    };
+    const provider = new MeterProvider({ readers: [reader] });
+    const m = provider.getMeter('m');
+    m.createObservableGauge('g').addCallback((r) => r.observe(42));
+    const u = m.createObservableUpDownCounter('u');
+    m.addBatchObservableCallback((r) => r.observe(u, 3), [u]);
+    m.createCounter('c').add(1);
+    await provider.shutdown();
+    expect(got).toHaveLength(1);
+    const last = byName(got[0]);
+    expect(last.g.dataPoints[0].value).toBe(42);
+    expect(last.u.dataPoints[0].value).toBe(3);
+    expect(last.c.dataPoints[0].value).toBe(1);
+    // afterwards: nothing recorded, a second shutdown does not reach the reader again
+    await provider.shutdown();
+    expect(got).toHaveLength(1);
+    expect(byName(await producer.collect())).toEqual({});
   });
 });
 

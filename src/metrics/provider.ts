@@ -157,8 +157,8 @@ export class MeterProvider implements ApiMeterProvider {
         // counters and histograms take no negative values; up-down counters, gauges and observables do
         const nn = !/UP|GA|^O/.test(type);
         const add = (v: number, attrs?: Attributes, _ctx?: unknown, r = -1): void => {
-          // no readers (none given, or shut down): nothing to do
-          if (!rd[0]) return;
+          // no streams (no readers, a bad name, or shut down): nothing to do
+          if (!st[0]) return;
           // finite numbers only (NaN and ±Infinity cannot be summed or encoded), ≥ 0 where required
           if (!Number.isFinite(v) || (nn && v < 0)) return reportOnce('m.value', 'bad value', name, v);
           if (!desc.valueType) v = Math.trunc(v);
@@ -223,8 +223,11 @@ export class MeterProvider implements ApiMeterProvider {
       forceFlush: () => each(rd, 'forceFlush'),
       async shutdown(): Promise<void> {
         const old = rd;
-        rd = []; // instruments record nothing from now on
+        rd = []; // no streams for new instruments, no second shutdown
         await each(old, 'shutdown');
+        // only now: the readers' final collection runs the observable callbacks, whose values
+        // must reach the streams; then instruments record nothing and the points are freed
+        for (const m of ms.values()) for (const i of m.is.values()) i.st.length = 0;
       },
     });
   }

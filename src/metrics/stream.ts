@@ -74,7 +74,7 @@ export const attrCache = (cap: number): ((a: Attributes) => AttrSet) => {
   const step = (t: Trie, k: unknown): Trie => {
     let u = t.get(k) as Trie | undefined;
     if (!u) {
-      if (n++ > 8 * cap) (root = new Map()), (n = 0);
+      if (++n > 8 * cap) (root = new Map()), (n = 0);
       t.set(k, (u = new Map()));
     }
     return u;

@@ -14,6 +14,34 @@ describe('samplerFromName', () => {
     expect(String(samplerFromName(' ParentBased_TraceIdRatio ', 0.5))).toMatch(/^ParentBased\{root=TraceIdRatioBased\{0.5\}/);
   });
 
+  it("describes itself as the root's class does, wrapped as ParentBased{root=…}", () => {
+    expect(String(samplerFromName())).toBe('ParentBased{root=AlwaysOnSampler}');
+    expect(String(samplerFromName('parentbased_always_off'))).toBe('ParentBased{root=AlwaysOffSampler}');
+    expect(String(samplerFromName('parentbased_traceidratio', '0.25'))).toBe('ParentBased{root=TraceIdRatioBased{0.25}}');
+    expect(String(samplerFromName('always_on'))).toBe(String(new AlwaysOnSampler()));
+    expect(String(samplerFromName('always_off'))).toBe(String(new AlwaysOffSampler()));
+    expect(String(samplerFromName('traceidratio', 0.5))).toBe(String(new TraceIdRatioBasedSampler(0.5)));
+  });
+
+  it('takes a blank or missing ratio as unset: 1, without a warning', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    for (const arg of [undefined, '', ' ', ' \t\n']) {
+      const s = samplerFromName('traceidratio', arg);
+      expect([arg, String(s)]).toEqual([arg, 'TraceIdRatioBased{1}']);
+      expect(s.shouldSample(ROOT_CONTEXT, '0af7651916cd43dd8448eb211c80319c', 'x', 0, {}, []).decision).toBe(2);
+    }
+    expect(String(samplerFromName('parentbased_traceidratio', ' '))).toBe('ParentBased{root=TraceIdRatioBased{1}}');
+    expect(warn).not.toHaveBeenCalled();
+    // padded numbers are numbers; a zero is zero
+    expect(String(samplerFromName('traceidratio', ' 0.5 '))).toBe('TraceIdRatioBased{0.5}');
+    expect(String(samplerFromName('traceidratio', 0))).toBe('TraceIdRatioBased{0}');
+    expect(String(samplerFromName('traceidratio', '0'))).toBe('TraceIdRatioBased{0}');
+    expect(warn).not.toHaveBeenCalled();
+    // invalid: 1, with a warning (the spec)
+    expect(String(samplerFromName('traceidratio', 'x'))).toBe('TraceIdRatioBased{1}');
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+
   it('returns a sampler object as it is', () => {
     const s = new AlwaysOnSampler();
     expect(samplerFromName(s)).toBe(s);

@@ -44,21 +44,37 @@ const snippetMetrics =
     const v = vitalsMetrics(resource, c);
     vitals(v.record);
     let p: MeterProvider | undefined;
+    /** the SDK's load, once asked for (settles when it is over, the provider made or not) */
+    let l: Promise<MeterProvider | undefined> | undefined;
     let down = false;
     setGlobalMeterProvider(
       lazyMeterProvider(() =>
-        down ? undefined : Promise.all([load('metrics'), load('exporters/otlp-http-json')]).then(
-          ([m, x]: [typeof import('../metrics/index'), typeof import('../exporters/otlp-http-json/index')]) =>
-            (p = new m.MeterProvider({ resource: v.resource, readers: [new m.PeriodicExportingMetricReader({ exporter: new x.OTLPMetricExporter(c) })] })),
-        ),
+        down
+          ? undefined
+          : (l = Promise.all([load('metrics'), load('exporters/otlp-http-json')]).then(
+              // shut down while loading: no provider (its reader's timer and page-exit hook would
+              // outlive the shutdown), and the held calls are dropped
+              ([m, x]: [typeof import('../metrics/index'), typeof import('../exporters/otlp-http-json/index')]) =>
+                down
+                  ? undefined
+                  : (p = new m.MeterProvider({ resource: v.resource, readers: [new m.PeriodicExportingMetricReader({ exporter: new x.OTLPMetricExporter(c) })] })),
+            )),
       ),
     );
     const all = (k: 'forceFlush' | 'shutdown'): Promise<void> => each(p ? [v, p] : [v], (x) => x[k]());
+    const flush = (): Promise<void> => all('forceFlush');
     // setup sets session.id here: on both resources
     const attributes = Object.defineProperty({}, 'session.id', {
       set: (id: string) => [v, p].forEach((x) => x && ((x.resource.attributes as Attributes)['session.id'] = id)),
     });
-    return { resource: { attributes } as Resource, forceFlush: () => all('forceFlush'), shutdown: () => ((down = true), all('shutdown')) };
+    return {
+      resource: { attributes } as Resource,
+      // A load in progress is waited for: what the page recorded meanwhile is replayed (at the
+      // load's settling, before this) and flushed with the rest. Page exit cannot wait for the
+      // network: what is still held when the page goes away before the SDK arrived is lost.
+      forceFlush: () => Promise.resolve(l).then(flush, flush),
+      shutdown: () => ((down = true), all('shutdown')),
+    };
   };
 
 /** A meter provider whose meters record nothing (made when first needed). */

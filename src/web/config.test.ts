@@ -66,6 +66,7 @@ describe('resolve', () => {
       headers: 'x-api-key=abc',
       compression: 'none',
       transport: 'beacon',
+      temporalityPreference: 'Delta' as 'delta',
       sampler: 'traceidratio',
       samplerArg: '0.5',
       propagators: 'tracecontext,b3',
@@ -85,6 +86,7 @@ describe('resolve', () => {
       headers: { 'x-api-key': 'abc' },
       compression: 'none',
       transport: 'beacon',
+      temporalityPreference: 'delta',
       sampler: 'traceidratio',
       samplerArg: '0.5',
       propagators: ['tracecontext', 'b3'],
@@ -96,6 +98,19 @@ describe('resolve', () => {
       disabled: false,
     });
     expect(c.redactUrl('https://x.example/?token=1&a=2')).toBe('https://x.example/?token=REDACTED&a=2');
+  });
+
+  it('takes propagateTo and ignoreUrls in the forms the edge takes: /re/flags strings are RegExps', () => {
+    const c = resolve({
+      propagateTo: ['/^https:\\/\\/API\\.example\\./i', 'https://b.example', /c\.example/],
+      ignoreUrls: '/\\/health$/, https://ads.example',
+    });
+    expect(c.propagateTo).toEqual([/^https:\/\/API\.example\./i, 'https://b.example', /c\.example/]);
+    expect(c.ignoreUrls).toEqual([/\/health$/, 'https://ads.example']);
+    expect(resolve({ propagateTo: '/x/g' }).propagateTo).toEqual([/x/g]);
+    expect(warnings()).toEqual([]);
+    expect(resolve({ propagateTo: ['/[/', '/ok/'] }).propagateTo).toEqual([/ok/]);
+    expect(warnings()).toEqual(['otelite: invalid propagateTo "/[/"; using "skipped"']);
   });
 
   it('takes objects: instrumentation options, session options, a sampler, a context manager, a hook', () => {

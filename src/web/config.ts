@@ -75,6 +75,11 @@ export interface WebConfig {
   instrumentations?: string | InstrumentationName[] | { [K in InstrumentationName]?: boolean | InstrumentationOptions[K] };
   /** Instrumentations not to run (`OTEL_WEB_DISABLED_INSTRUMENTATIONS`): `'xhr,errors'`. */
   disabledInstrumentations?: string | InstrumentationName[];
+  /**
+   * Metrics temporality (`OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`): `cumulative`
+   * (default), `delta` or `lowmemory`, for the page's metrics and the web-vitals histograms.
+   */
+  temporalityPreference?: 'cumulative' | 'delta' | 'lowmemory';
   /** Everything becomes a no-op (`OTEL_SDK_DISABLED`). */
   disabled?: boolean | string;
   /**
@@ -111,6 +116,8 @@ export interface Resolved {
   compression?: 'gzip' | 'none';
   /** exporter transport */
   transport?: 'fetch' | 'beacon';
+  /** metrics temporality (the metrics exporters' option) */
+  temporalityPreference?: string;
   /** a sampler, or its name */
   sampler?: string | Sampler;
   /** the sampler's ratio, checked where the sampler is made */
@@ -160,6 +167,7 @@ export function redactor(params: string[], hook?: (url: string) => string): (url
 const TABLE = {
   ...COMMON,
   transport: /* @__PURE__ */ oneOf('fetch,beacon'),
+  temporalityPreference: /* @__PURE__ */ oneOf('cumulative,delta,lowmemory'),
   session: (v: unknown) => {
     const f = flag(v);
     return v && typeof v == 'object' ? v : v == 'local' || v == 'session' ? { storage: v } : f === false ? f : f && {};

@@ -72,22 +72,59 @@ describe('lazyMeterProvider', () => {
     }).not.toThrow();
   });
 
-  it('past 1000 held calls, the rest are dropped: what they made stays a no-op, never throws', async () => {
+  it('past 1000 held recordings, the rest are dropped; creations never are', async () => {
     const { reader, provider } = sdk();
     let resolve!: (p: ApiMeterProvider) => void;
     const lazy = lazyMeterProvider(() => new Promise((r) => (resolve = r)));
     const m = lazy.getMeter('app');
     const c = m.createCounter('kept');
     for (let i = 0; i < 1000; i++) c.add(1);
-    const late = m.createCounter('late');
-    late.add(1);
+    const late = m.createCounter('late'); // made after the bound: still made
+    late.add(1); // dropped (past the bound)
+    const g = lazy.getMeter('late-meter').createObservableGauge('g');
+    g.addCallback((r) => r.observe(1)); // dropped too
     resolve(provider);
     await new Promise((r) => setTimeout(r));
-    expect(() => late.add(1)).not.toThrow();
+    late.add(2); // after the load: forwarded
     c.add(1);
+    lazy.getMeter('late-meter').createObservableGauge('g').addCallback((r) => r.observe(7));
     const got = await byName(reader);
-    expect(Object.keys(got)).toEqual(['kept']);
-    // 1 (create) + 998 adds were held; one more after the load
-    expect((got.kept as SumMetricData).dataPoints[0].value).toBe(999);
+    expect(Object.keys(got).sort()).toEqual(['g', 'kept', 'late']);
+    expect((got.kept as SumMetricData).dataPoints[0].value).toBe(1001);
+    expect((got.late as SumMetricData).dataPoints[0].value).toBe(2);
+    expect((got.g as SumMetricData).dataPoints[0].value).toBe(7);
+  });
+
+  it('holds a copy of the attributes: a page that reuses and changes its object replays what it recorded', async () => {
+    const { reader, provider } = sdk();
+    let resolve!: (p: ApiMeterProvider) => void;
+    const lazy = lazyMeterProvider(() => new Promise((r) => (resolve = r)));
+    const c = lazy.getMeter('app').createCounter('c');
+    const a: Record<string, string | string[]> = { route: '/a', tags: ['x'] };
+    c.add(1, a);
+    a.route = '/b';
+    (a.tags as string[]).push('y');
+    c.add(2, a);
+    resolve(provider);
+    await new Promise((r) => setTimeout(r));
+    a.route = '/c';
+    c.add(4, a);
+    const pts = (await byName(reader)).c.dataPoints as { attributes: object; value: number }[];
+    expect(pts.map((p) => [p.attributes, p.value])).toEqual([
+      [{ route: '/a', tags: ['x'] }, 1],
+      [{ route: '/b', tags: ['x', 'y'] }, 2],
+      [{ route: '/c', tags: ['x', 'y'] }, 4],
+    ]);
+  });
+
+  it('a load that resolves to nothing (shut down meanwhile): held calls dropped, later ones no-ops', async () => {
+    let ran = 0;
+    const lazy = lazyMeterProvider(async () => undefined);
+    const m = lazy.getMeter('app');
+    m.createObservableGauge('g').addCallback(() => void ran++);
+    m.createCounter('c').add(1);
+    await new Promise((r) => setTimeout(r));
+    expect(() => lazy.getMeter('app').createCounter('c').add(1)).not.toThrow();
+    expect(ran).toBe(0);
   });
 });

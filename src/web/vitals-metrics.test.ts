@@ -73,6 +73,27 @@ describe('vitalsMetrics', () => {
     await v.shutdown();
   });
 
+  it.each(['delta', ' LowMemory '])('temporalityPreference %j: delta histograms, reset after each export', async (pref) => {
+    const v = vitalsMetrics(resourceFromAttributes({}), { ...config, temporalityPreference: pref });
+    v.record('fcp', 100, nav);
+    v.record('ttfb', 20, nav);
+    await v.forceFlush();
+    v.record('fcp', 300, nav);
+    await v.forceFlush();
+    await v.forceFlush(); // nothing new: nothing sent
+    type H = { name: string; histogram: { aggregationTemporality: number; dataPoints: Record<string, string | number>[] } };
+    const [a, b] = sent.map((x) => metricsOf(x) as H[]);
+    expect(sent).toHaveLength(2);
+    expect(a.map((m) => m.name)).toEqual(['browser.web_vital.fcp', 'browser.web_vital.ttfb']);
+    expect(a[0].histogram.aggregationTemporality).toBe(1); // OTLP: 1 delta
+    expect(b.map((m) => m.name)).toEqual(['browser.web_vital.fcp']);
+    const [p1, p2] = [a[0].histogram.dataPoints[0], b[0].histogram.dataPoints[0]];
+    expect(p2).toMatchObject({ count: '1', sum: 300, min: 300, max: 300 });
+    // the second interval starts where the first ended
+    expect(p2.startTimeUnixNano).toBe(p1.timeUnixNano);
+    await v.shutdown();
+  });
+
   it('exports a minute after a change at the latest', async () => {
     vi.useFakeTimers();
     const v = vitalsMetrics(resourceFromAttributes({}), config);

@@ -2,9 +2,8 @@ import { onPageExit } from '../lib/page-exit';
 import { now } from '../lib/time';
 import type { Attributes } from '../lib/types';
 import { VERSION } from '../lib/version';
-import type { OTLPExporterConfig } from '../exporters/otlp-http-json/config';
 import { OtlpExporter } from '../exporters/otlp-http-json/exporter';
-import { encodeMetricItems, type MetricItem } from '../exporters/otlp-http-json/metrics';
+import { encodeMetricItems, type MetricItem, type OTLPMetricExporterConfig } from '../exporters/otlp-http-json/metrics';
 import { vitalBounds, type VitalSink } from '../instrumentations/document-load/vitals';
 import { defaultResource, type Resource } from '../trace/resource';
 import type { Pipeline } from './setup';
@@ -33,22 +32,26 @@ interface Point {
  * The snippet's web-vitals metrics without the metrics SDK: the five vitals are recorded a few
  * times per page, so the SDK's general machinery (meters, instruments, views, cardinality,
  * readers; about 3 KB gzip) is replaced by one map of explicit-bucket histogram points,
- * exported as the same OTLP histograms the SDK would send (`browser.web_vital.{name}`,
- * cumulative from the pipeline's start, scope `otelite/web-vitals`) by the shared OTLP sender.
+ * exported as the same OTLP histograms the SDK would send (`browser.web_vital.{name}`, scope
+ * `otelite/web-vitals`) by the shared OTLP sender: cumulative from the pipeline's start, or,
+ * when `temporalityPreference` is `delta` or `lowmemory` (histograms are delta in both, see
+ * `temporalitySelector` in `metrics/temporality.ts`), what was recorded since the last export.
  *
  * A point goes out when it changed: at page exit (after web-vitals' hide reports, so the final
  * INP and CLS leave with that exit), on `forceFlush`, and a minute after a change at the latest.
  * `resource` is merged over the default one; its attributes may be updated later (session.id).
  */
-export function vitalsMetrics(resource: Resource, exporter: OTLPExporterConfig): Pipeline & { readonly resource: Resource; record: VitalSink } {
+export function vitalsMetrics(resource: Resource, exporter: OTLPMetricExporterConfig): Pipeline & { readonly resource: Resource; record: VitalSink } {
   const res = defaultResource().merge(resource);
   const scope = { name: 'otelite/web-vitals', version: VERSION };
-  const start = now();
+  let start = now();
+  // (not `temporalitySelector`, which the snippet does not carry: the exporter checks the value)
+  const delta = /^\s*(delta|lowmemory)\s*$/i.test(exporter.temporalityPreference!);
   const x = new OtlpExporter<MetricItem>(exporter, 'metrics', encodeMetricItems);
   const points = new Map<string, Point>();
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  /** Sends the points that changed, as they are now (cumulative). */
+  /** Sends the points that changed, as they are now (cumulative), or since the last export (delta: then forgotten). */
   const flush = (): void => {
     clearTimeout(timer);
     timer = undefined;
@@ -62,7 +65,7 @@ export function vitalsMetrics(resource: Resource, exporter: OTLPExporterConfig):
           s: scope,
           m: {
             descriptor: { name: 'browser.web_vital.' + p.n, description: 'Web vital ' + p.n.toUpperCase(), unit: p.n == 'cls' ? '1' : 'ms', type: 'HISTOGRAM', valueType: 1 },
-            aggregationTemporality: 1,
+            aggregationTemporality: delta ? 0 : 1,
             dataPointType: 0,
             dataPoints: [
               { startTime: start, endTime: t, attributes: p.a, value: { buckets: { boundaries: vitalBounds(p.n), counts: p.b.slice() }, count: p.c, sum: p.s, min: p.l, max: p.h } },
@@ -71,6 +74,7 @@ export function vitalsMetrics(resource: Resource, exporter: OTLPExporterConfig):
         });
       }
     if (items.length) x.send(items);
+    if (delta) (start = t), points.clear();
   };
   const off = onPageExit(flush);
 

@@ -244,6 +244,18 @@ describe('the snippet with data attributes only', () => {
     });
     expect(await t.page.evaluate(() => (window as unknown as { otelite: { sessionId(): string } }).otelite.sessionId())).toMatch(/^[0-9a-f]{32}$/);
 
+    // forceFlush right after the first recording, while the metrics SDK is still loading: it
+    // waits for the load, so this very flush carries the value (the reader's next timed export
+    // is a minute away, so nothing else could bring it within waitFor's 5 s)
+    await t.page.evaluate(async () => {
+      type M = { getMeter(n: string): { createCounter(n: string): { add(v: number, a?: object): void } } };
+      const o = (window as unknown as { otelite: { metrics: M; forceFlush(): Promise<void> } }).otelite;
+      o.metrics.getMeter('app').createCounter('app.quick').add(7, { where: 'first' });
+      await o.forceFlush();
+    });
+    const quick = await rcv.waitFor(() => rcv.metrics().find((x) => x.name == 'app.quick'));
+    expect(quick.points.map((x) => [x.attrs.where, Number((x as { asInt?: string }).asInt ?? (x as { asDouble?: number }).asDouble)])).toEqual([['first', 7]]);
+
     // the page's own metrics: the metrics SDK comes from beside the snippet at the first meter;
     // what is recorded before it arrives is kept
     await t.page.evaluate(async () => {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { matches, urlRules } from '../../instrumentations/lib/url';
 import { objectEnv, resolveEdge } from './config';
 
 afterEach(() => vi.restoreAllMocks());
@@ -64,9 +65,34 @@ describe('resolveEdge', () => {
     expect(c.resourceAttributes).toEqual({});
     expect(c.ignoreUrls).toEqual([/ok/]);
     expect(warn.mock.calls.map((x) => x[0])).toEqual([
-      'otelite: invalid ignoreUrls "("; using "skipped"',
       'otelite: invalid resourceAttributes "a=1,novalue"; using {}',
+      'otelite: invalid ignoreUrls "/(/"; using "skipped"',
     ]);
+  });
+
+  it('takes propagateTo and ignoreUrls in the forms the web distro takes: /re/flags strings are RegExps', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const c = resolveEdge(
+      {
+        propagateTo: ['/^https:\\/\\/API\\.example\\./i', 'https://b.example', /c\.example/],
+        ignoreUrls: '/\\/health$/, https://ads.example',
+      },
+      objectEnv({}),
+    );
+    expect(c.propagateTo).toEqual([/^https:\/\/API\.example\./i, 'https://b.example', /c\.example/]);
+    expect(c.ignoreUrls).toEqual([/\/health$/, 'https://ads.example']);
+    expect(resolveEdge({ propagateTo: '/x/g' }, objectEnv({})).propagateTo).toEqual([/x/g]);
+    // what the fetch instrumentation makes of them: nothing dropped
+    const r = urlRules(c);
+    expect(warn).not.toHaveBeenCalled();
+    expect(matches(r.p, 'https://api.example.com/v1')).toBe(true);
+    expect(matches(r.p, 'https://b.example/x')).toBe(true);
+    expect(matches(r.p, 'https://other.example/')).toBe(false);
+    expect(matches(r.i, 'https://svc.example/health')).toBe(true);
+    expect(matches(r.i, 'https://ads.example/x')).toBe(true);
+    // a bad expression is skipped with one warning, other bad entries are the fetch instrumentation's to report
+    expect(resolveEdge({ propagateTo: ['/[/', '/ok/'] }, objectEnv({})).propagateTo).toEqual([/ok/]);
+    expect(warn.mock.calls.map((x) => x[0])).toEqual(['otelite: invalid propagateTo "/[/"; using "skipped"']);
   });
 
   it('keeps the adapter keys as given, with their defaults', () => {

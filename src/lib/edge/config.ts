@@ -8,7 +8,7 @@ import type { UrlMatcher } from '../../instrumentations/lib/types';
 import type { TextMapPropagator } from '../../trace/propagation/types';
 import type { Sampler } from '../../trace/sampler';
 import type { SpanExporter } from '../../trace/sdk-types';
-import { keyValues, list, withEnv, type EnvReader } from '../config';
+import { keyValues, list, patterns, withEnv, type EnvReader } from '../config';
 import type { Attributes } from '../types';
 
 export type { EnvReader } from '../config';
@@ -149,7 +149,10 @@ export function resolveEdge(config: EdgeConfig, env: EnvReader): ResolvedEdge {
     compression: (c.compression && String(c.compression).trim().toLowerCase()) as ResolvedEdge['compression'],
     propagators: list(c.propagators || 'tracecontext,baggage'),
     // a server continues its trace to every URL unless told otherwise (/^/ matches all)
-    propagateTo: c.propagateTo ?? /^/,
+    // `/re/flags` strings made RegExps as the web distro makes them; the fetch instrumentation
+    // checks the rest
+    propagateTo: c.propagateTo === undefined ? /^/ : (patterns(c.propagateTo, 'propagateTo') as UrlMatcher[]),
+    ignoreUrls: patterns(c.ignoreUrls, 'ignoreUrls') as UrlMatcher[],
     fetch: c.instrumentations?.fetch !== false,
     // a boolean variable is true only when it says "true", in any case (the SDK environment spec)
     disabled: String(c.disabled).trim().toLowerCase() == 'true',

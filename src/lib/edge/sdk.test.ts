@@ -62,6 +62,8 @@ describe('createEdgeSdk', () => {
     expect(await sampled('ALWAYS_ON', undefined, 0)).toBe(true);
     expect(await sampled('traceidratio', '0')).toBe(false);
     expect(await sampled('parentbased_traceidratio', '0', 1)).toBe(true);
+    // a blank OTEL_TRACES_SAMPLER_ARG is unset: ratio 1, no warning (Number(' ') is 0)
+    expect(await sampled('traceidratio', ' ')).toBe(true);
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     expect(await sampled('nonsense')).toBe(true);
     expect(await sampled('traceidratio', '7')).toBe(true);
@@ -71,32 +73,27 @@ describe('createEdgeSdk', () => {
     ]);
   });
 
-  it('shares one flush among concurrent calls, which exports what they queued before it ends', async () => {
+  it('shares one export among concurrent flushes, and runs one follow-up for what came meanwhile', async () => {
     const sdk = (await make())!;
     sdk.t.startSpan('a').end();
     const f1 = sdk.f();
     sdk.t.startSpan('b').end();
     const f2 = sdk.f();
     const f3 = sdk.f();
+    // one follow-up, shared
+    expect(f2).not.toBe(f1);
     expect(f3).toBe(f2);
-    expect(f2).toBe(f1);
-    await Promise.all([f1, f2, f3]);
+    await f1;
+    expect(spans.map((s) => s.name)).toEqual(['a']);
+    await Promise.all([f2, f3]);
     expect(spans.map((s) => s.name)).toEqual(['a', 'b']);
-    expect(exports).toBe(1);
-    // queued while an export is in flight: exported by the same flush, after it
-    const f4 = sdk.f();
+    expect(exports).toBe(2);
+    // after both ended, a new one
     sdk.t.startSpan('c').end();
-    await new Promise((r) => setTimeout(r, 1));
-    sdk.t.startSpan('d').end();
-    expect(sdk.f()).toBe(f4);
+    const f4 = sdk.f();
+    expect(f4).not.toBe(f2);
     await f4;
-    expect(spans.map((s) => s.name)).toEqual(['a', 'b', 'c', 'd']);
-    // after it ended, a new one
-    sdk.t.startSpan('e').end();
-    const f5 = sdk.f();
-    expect(f5).not.toBe(f4);
-    await f5;
-    expect(spans.map((s) => s.name)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(spans.map((s) => s.name)).toEqual(['a', 'b', 'c']);
   });
 
   it('exports in batches of at most 512, one at a time, and keeps at most 2048 spans waiting', async () => {
@@ -125,23 +122,117 @@ describe('createEdgeSdk', () => {
   });
 });
 
-describe('a flush that never settles', () => {
-  it('stops holding later flushes back after 30 s', async () => {
+describe('flushes under steady traffic (fake clock)', () => {
+  afterEach(() => vi.useRealTimers());
+
+  /** An exporter whose exports take `ms`, counting those in flight at once. */
+  const slow = (ms: number) => {
+    const o = { inFlight: 0, most: 0, sizes: [] as number[] };
+    vi.spyOn(exporter, 'export').mockImplementation((s, done) => {
+      o.sizes.push(s.length);
+      o.most = Math.max(o.most, ++o.inFlight);
+      setTimeout(() => {
+        o.inFlight--;
+        spans.push(...s);
+        done({ code: 0 });
+      }, ms);
+    });
+    return o;
+  };
+
+  it("settles each request's promise once its own spans are out; no promise lives on; one export at a time", async () => {
     const sdk = (await make())!;
-    // the first export never reports back (its invocation was cancelled)
-    const stuck = vi.spyOn(exporter, 'export').mockImplementationOnce(() => {});
-    sdk.t.startSpan('lost').end();
+    vi.useFakeTimers({ now: 1_000_000 });
+    const x = slow(20);
+    const calls: { name: string; p: Promise<void>; ok?: boolean }[] = [];
+    // a request ends every 5 ms for 3 s, each handing its flush to waitUntil
+    for (let i = 0; i < 600; i++) {
+      const name = 'r' + i;
+      sdk.t.startSpan(name).end();
+      const c: (typeof calls)[number] = { name, p: sdk.f() };
+      void c.p.then(() => (c.ok = spans.some((s) => s.name == name)));
+      calls.push(c);
+      await vi.advanceTimersByTimeAsync(5);
+      // the first request's flush does not wait for the traffic after it
+      if (i == 20) expect(calls[0]!.ok).toBe(true);
+    }
+    await vi.advanceTimersByTimeAsync(100);
+    expect(calls.filter((c) => !c.ok).map((c) => c.name)).toEqual([]);
+    // one export (and one follow-up) at a time: few promises, none shared by everyone
+    const distinct = new Set(calls.map((c) => c.p)).size;
+    expect(distinct).toBeGreaterThan(50);
+    expect(distinct).toBeLessThan(300);
+    expect(x.most).toBe(1);
+    expect(spans).toHaveLength(600);
+  });
+
+  it('does not take a slow but healthy flush for a dead one: staleness counts from its last export', async () => {
+    const sdk = (await make())!;
+    vi.useFakeTimers({ now: 1_000_000 });
+    // 4 batches of 10 s each: 40 s in all, every export well within 30 s
+    const x = slow(10_000);
+    for (let i = 0; i < 2048; i++) sdk.t.startSpan('s' + i).end();
+    let done1 = false;
+    void sdk.f().then(() => (done1 = true));
+    await vi.advanceTimersByTimeAsync(35_000);
+    sdk.t.startSpan('late').end();
+    let done2 = false;
+    void sdk.f().then(() => (done2 = true));
+    await vi.advanceTimersByTimeAsync(1);
+    expect(x.most).toBe(1);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect([done1, done2]).toEqual([true, false]);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect([done1, done2]).toEqual([true, true]);
+    expect(x.sizes).toEqual([512, 512, 512, 512, 1]);
+    expect(x.most).toBe(1);
+  });
+});
+
+describe('a flush that never settles', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('stops holding later flushes back 30 s after its last progress, and exports nothing more if it wakes', async () => {
+    const sdk = (await make())!;
+    vi.useFakeTimers({ now: 1_000_000 });
+    const sizes: number[] = [];
+    let wake: (() => void) | undefined;
+    let inFlight = 0;
+    let most = 0;
+    vi.spyOn(exporter, 'export').mockImplementation((s, done) => {
+      sizes.push(s.length);
+      most = Math.max(most, ++inFlight);
+      // the first export never reports back (its invocation was cancelled): dead, not counted
+      if (sizes.length == 1) {
+        inFlight--;
+        wake = () => (spans.push(...s), done({ code: 0 }));
+      } else setTimeout(() => (inFlight--, spans.push(...s), done({ code: 0 })), 5);
+    });
+    for (let i = 0; i < 600; i++) sdk.t.startSpan('lost' + i).end();
     const first = sdk.f();
-    await new Promise((r) => setTimeout(r, 10));
+    await vi.advanceTimersByTimeAsync(10_000);
     sdk.t.startSpan('queued').end();
-    expect(sdk.f()).toBe(first); // shares the flush in flight
-    await new Promise((r) => setTimeout(r, 10));
-    expect(spans).toEqual([]);
-    stuck.mockRestore();
-    vi.spyOn(Date, 'now').mockReturnValue(Date.now() + 30_001);
-    // a new flush starts at once
-    void sdk.f();
-    await new Promise((r) => setTimeout(r, 10));
-    expect(spans.map((s) => s.name)).toEqual(['queued']);
+    const second = sdk.f();
+    expect(second).not.toBe(first); // the follow-up, chained behind the first
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(sizes).toEqual([512]);
+    // not yet 30 s: still held back
+    expect(sdk.f()).toBe(second);
+    await vi.advanceTimersByTimeAsync(10_001);
+    // a new flush starts at once, and takes what the dead one had not
+    let settled = false;
+    void sdk.f().then(() => (settled = true));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(settled).toBe(true);
+    expect(sizes).toEqual([512, 89]);
+    expect(spans.at(-1)!.name).toBe('queued');
+    // the dead flush wakes after all: it takes nothing more (88 of its 600 were left), and the
+    // follow-up chained behind it exports what is queued, in one export
+    for (let i = 0; i < 100; i++) sdk.t.startSpan('after' + i).end();
+    wake!();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(sizes).toEqual([512, 89, 100]);
+    expect(most).toBe(1);
+    await sdk.f();
   });
 });

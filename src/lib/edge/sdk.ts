@@ -26,7 +26,10 @@ import type { Keep } from './server';
 export interface EdgeSdk {
   /** The tracer of the adapter's own spans. */
   t: Tracer;
-  /** Exports everything queued; concurrent calls share the flush running (never rejects). */
+  /**
+   * Exports everything queued when called: a call while a flush runs shares the one follow-up
+   * chained after it (never rejects).
+   */
   f: () => Promise<void>;
   /** SERVER span options. */
   o: ServerOptions;
@@ -73,17 +76,24 @@ const SCOPE = Symbol();
  * open spans of each request scope (read from the span's parent context), and queues ended,
  * sampled spans, at most {@link MAX_QUEUE} (more are dropped, reported once).
  *
- * `forceFlush` exports the queue in batches of {@link BATCH}, one export at a time, until it is
- * empty, and never rejects. Concurrent calls share the flush running (it exports what they
- * queued before it ends), so a burst of requests makes few exports. A flush that outlived its
- * invocation (workerd cancels `waitUntil` work 30 s after the response, so its exporter never
- * answers) is left behind after {@link STALE} ms: later requests must not wait on it forever.
+ * `forceFlush` exports what was queued when it started (so that it ends, however steady the
+ * traffic), in batches of {@link BATCH}, one export at a time, and never rejects. A call while a
+ * flush runs gets a follow-up flush chained after it, one shared by every such call (it exports
+ * what they queued), so a burst of requests makes few exports and each request's promise
+ * settles once its own spans are out. A flush that made no progress for {@link STALE} ms (workerd
+ * cancels `waitUntil` work 30 s after the response, so its exporter never answers) is left
+ * behind: later requests must not wait on it forever, and it exports nothing more should it
+ * wake up.
  */
 function processor(exporter: SpanExporter): SpanProcessor {
   const q: ReadableSpan[] = [];
   const open = new WeakMap<ReadableSpan, Scope>();
+  /** the flush running, its follow-up, its generation (bumped when it is left behind) */
   let run: Promise<void> | undefined;
-  let since = 0;
+  let next: Promise<void> | undefined;
+  let gen = 0;
+  /** when the flush running last made progress (started, or an export of it settled) */
+  let last = 0;
   const send = (batch: ReadableSpan[]): Promise<void> =>
     new Promise<void>((resolve) => {
       const done = (e?: unknown): void => {
@@ -96,12 +106,25 @@ function processor(exporter: SpanExporter): SpanProcessor {
         done(e);
       }
     });
-  const flush = async (): Promise<void> => {
-    // first a tick, so that `run` is set before an empty queue ends the loop
+  // Only the flush running takes from the front of the queue, and spans are only appended, so
+  // the first `n` spans stay the ones queued when it was called.
+  const flush = async (g: number): Promise<void> => {
+    let n = q.length;
+    // then a tick, so that `run` is set before an empty queue ends the flush
     await 0;
-    while (q.length) await send(q.splice(0, BATCH));
-    // synchronously with the last look at the queue: a later call starts a new flush
+    for (; n > 0; n -= BATCH) {
+      await send(q.splice(0, n < BATCH ? n : BATCH));
+      // left behind as stale: a newer flush owns the queue now
+      if (g != gen) return;
+      last = Date.now();
+    }
     run = undefined;
+  };
+  const forceFlush = (): Promise<void> => {
+    if (run && Date.now() - last > STALE) (run = next = undefined), gen++;
+    if (run) return (next ||= run.then(() => ((next = undefined), forceFlush())));
+    last = Date.now();
+    return (run = flush(gen));
   };
   return {
     onStart(span, ctx) {
@@ -117,7 +140,7 @@ function processor(exporter: SpanExporter): SpanProcessor {
       const s = open.get(span);
       if (s && open.delete(span) && !--s.n && s.c) s.i!();
     },
-    forceFlush: () => (run && Date.now() - since < STALE ? run : ((since = Date.now()), (run = flush()))),
+    forceFlush,
     async shutdown() {},
   };
 }
