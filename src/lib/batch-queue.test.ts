@@ -215,15 +215,22 @@ describe('BatchQueue', () => {
 });
 
 describe('BatchQueue when the runtime cancels an export (workerd after waitUntil)', () => {
-  it('gives up on an export past its deadline whose timer never fired, so flushes go on', async () => {
-    const calls: number[] = [];
-    // an exporter that never calls back, and timers that never fire (cancelled by the runtime)
-    const exporter = { export: (items: number[]) => void calls.push(items.length), shutdown: async () => {} };
+  /**
+   * Runs `body` with a queue whose exporter never calls back, a clock the test moves (`at(ms)`,
+   * from the start) and timers as `timers` says (none fire by default: cancelled by the runtime).
+   */
+  async function stuck(
+    config: BatchConfig,
+    body: (q: { push(n: number): void; forceFlush(): Promise<void> }, calls: number[][], at: (ms: number) => void) => Promise<void>,
+    timers: typeof setTimeout = (() => 0) as unknown as typeof setTimeout,
+  ): Promise<void> {
+    const calls: number[][] = [];
+    const exporter = { export: (items: number[]) => void calls.push(items), shutdown: async () => {} };
     const realSetTimeout = globalThis.setTimeout;
     const t0 = Date.now();
     let now = t0;
     const spy = vi.spyOn(Date, 'now').mockImplementation(() => now);
-    globalThis.setTimeout = (() => 0) as unknown as typeof setTimeout;
+    globalThis.setTimeout = timers;
     try {
       vi.resetModules();
       const { BatchQueue } = await import('./batch-queue');
@@ -232,92 +239,64 @@ describe('BatchQueue when the runtime cancels an export (workerd after waitUntil
           this.add(n);
         }
       }
-      const q = new Q(exporter, { scheduledDelayMillis: Infinity, exportTimeoutMillis: 1000 }, Infinity, 'test');
+      await body(new Q(exporter, config, config.scheduledDelayMillis ?? Infinity, 'test'), calls, (ms) => (now = t0 + ms));
+    } finally {
+      globalThis.setTimeout = realSetTimeout;
+      spy.mockRestore();
+    }
+  }
+
+  it('gives up on an export past its deadline whose timer never fired, so flushes go on', () =>
+    stuck({ scheduledDelayMillis: Infinity, exportTimeoutMillis: 1000 }, async (q, calls, at) => {
       q.push(1);
       const first = q.forceFlush();
       let settled = false;
       void first.then(() => (settled = true));
       await Promise.resolve();
       expect(settled).toBe(false);
-      now = t0 + 1001; // past the deadline: the next flush (a later request's) reaps the stuck export
+      at(1001); // past the deadline: the next flush (a later request's) reaps the stuck export
       q.push(2);
       const second = q.forceFlush();
       await first;
-      now = t0 + 2002;
+      at(2002);
       await q.forceFlush();
       await second;
-      expect(calls).toEqual([1, 1]);
-    } finally {
-      globalThis.setTimeout = realSetTimeout;
-      spy.mockRestore();
-    }
-  });
+      expect(calls).toEqual([[1], [2]]);
+    }));
 
-  it('gives up on a stuck regular export once a full batch waits behind it, without a flush', async () => {
-    const calls: number[][] = [];
-    const exporter = { export: (items: number[]) => void calls.push(items), shutdown: async () => {} };
-    const realSetTimeout = globalThis.setTimeout;
-    const t0 = Date.now();
-    let now = t0;
-    const spy = vi.spyOn(Date, 'now').mockImplementation(() => now);
-    globalThis.setTimeout = (() => 0) as unknown as typeof setTimeout;
-    try {
-      vi.resetModules();
-      const { BatchQueue } = await import('./batch-queue');
-      class Q extends BatchQueue<number> {
-        push(n: number): void {
-          this.add(n);
-        }
-      }
-      const q = new Q(exporter, { maxExportBatchSize: 2, exportTimeoutMillis: 1000 }, Infinity, 'test');
+  it('gives up on a stuck regular export once a full batch waits behind it, without a flush', () =>
+    stuck({ maxExportBatchSize: 2, exportTimeoutMillis: 1000 }, async (q, calls, at) => {
       q.push(1);
       q.push(2); // a full batch: the regular export starts, and never calls back
-      now = t0 + 1001;
+      at(1001);
       q.push(3); // not a full batch yet: waits
       await Promise.resolve();
       expect(calls).toEqual([[1, 2]]);
       q.push(4); // a full batch waits behind the stuck export: it is given up, the batch goes
       for (let i = 0; i < 5; i++) await Promise.resolve();
       expect(calls).toEqual([[1, 2], [3, 4]]);
-    } finally {
-      globalThis.setTimeout = realSetTimeout;
-      spy.mockRestore();
-    }
-  });
+    }));
 
-  it('gives up on a stuck regular export when the schedule timer fires past its deadline', async () => {
-    const calls: number[][] = [];
-    const exporter = { export: (items: number[]) => void calls.push(items), shutdown: async () => {} };
-    const realSetTimeout = globalThis.setTimeout;
-    const t0 = Date.now();
-    let now = t0;
-    const spy = vi.spyOn(Date, 'now').mockImplementation(() => now);
+  it('gives up on a stuck regular export when the schedule timer fires past its deadline', () => {
     // the schedule timer (100 ms) fires when the test says; the export's timeout timer never does
     const due: (() => void)[] = [];
-    globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms: number, ...a: unknown[]) => (ms == 100 && due.push(() => fn(...a)), 0)) as unknown as typeof setTimeout;
-    try {
-      vi.resetModules();
-      const { BatchQueue } = await import('./batch-queue');
-      class Q extends BatchQueue<number> {
-        push(n: number): void {
-          this.add(n);
-        }
-      }
-      const q = new Q(exporter, { maxExportBatchSize: 512, scheduledDelayMillis: 100, exportTimeoutMillis: 1000 }, 100, 'test');
-      q.push(1);
-      due.shift()!(); // the timer exports [1], which never calls back
-      expect(calls).toEqual([[1]]);
-      q.push(2); // far from a full batch: waits, and the timer is armed again
-      due.shift()!(); // before the deadline: still waiting
-      expect(calls).toEqual([[1]]);
-      now = t0 + 1001;
-      due.shift()!(); // past it: the stuck export is given up
-      for (let i = 0; i < 5; i++) await Promise.resolve();
-      due.shift()!(); // and the next tick exports what waited
-      expect(calls).toEqual([[1], [2]]);
-    } finally {
-      globalThis.setTimeout = realSetTimeout;
-      spy.mockRestore();
-    }
+    const timers = ((fn: (...a: unknown[]) => void, ms: number, ...a: unknown[]) => (ms == 100 && due.push(() => fn(...a)), 0)) as unknown as typeof setTimeout;
+    return stuck(
+      { maxExportBatchSize: 512, scheduledDelayMillis: 100, exportTimeoutMillis: 1000 },
+      async (q, calls, at) => {
+        q.push(1);
+        due.shift()!(); // the timer exports [1], which never calls back
+        expect(calls).toEqual([[1]]);
+        q.push(2); // far from a full batch: waits, and the timer is armed again
+        due.shift()!(); // before the deadline: still waiting
+        expect(calls).toEqual([[1]]);
+        at(1001);
+        due.shift()!(); // past it: the stuck export is given up
+        for (let i = 0; i < 5; i++) await Promise.resolve();
+        due.shift()!(); // and the next tick exports what waited
+        expect(calls).toEqual([[1], [2]]);
+      },
+      timers,
+    );
   });
 });

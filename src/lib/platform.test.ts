@@ -1,32 +1,16 @@
-import { build } from 'esbuild';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs module without declarations
 import { edgePlugin } from '../../entries.mjs';
 import { BROWSER } from './platform';
 import { BROWSER as EDGE } from './platform.edge';
-
-const ROOT = resolve(__dirname, '../..');
+import { bundle } from './testing';
 
 /** A Worker's bundle of otelite from src (instrument(), fetch instrumentation, OTLP exporter). */
-async function worker(edge: boolean): Promise<{ code: string; files: string[] }> {
-  const r = await build({
-    stdin: { contents: `export { instrument } from './src/cloudflare/index'; export { instrument as deno } from './src/deno/index';`, resolveDir: ROOT, loader: 'ts' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    target: 'es2022',
-    write: false,
-    metafile: true,
-    external: ['node:*'],
-    plugins: edge ? [(edgePlugin as () => never)()] : [],
-    logLevel: 'silent',
-  });
-  const files = Object.values(r.metafile.outputs)
-    .flatMap((o) => Object.entries(o.inputs).filter(([, v]) => v.bytesInOutput > 0))
-    .map(([f]) => f.replace(/^.*?src\//, 'src/'));
-  return { code: r.outputFiles[0]!.text, files };
-}
+const worker = (edge: boolean): Promise<{ code: string; files: string[] }> =>
+  bundle(
+    `export { instrument } from './src/cloudflare/index'; export { instrument as deno } from './src/deno/index';`,
+    edge ? [(edgePlugin as () => never)()] : [],
+  );
 
 /** What only a page runs: page-exit listeners, beacons, the keepalive budget, resource timing. */
 const PAGE_ONLY = ['pagehide', 'sendBeacon', 'over keepalive budget', 'new PerformanceObserver', 'domainLookupStart'];

@@ -1,25 +1,8 @@
-import { build } from 'esbuild';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { bundle } from '../lib/testing';
 
-const ROOT = resolve(__dirname, '../..');
-
-/** The source files an app bundle of `code` contains (esbuild, minified, tree-shaken). */
-async function inputs(code: string): Promise<string[]> {
-  const r = await build({
-    stdin: { contents: code, resolveDir: ROOT, loader: 'ts' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    target: 'es2022',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  return Object.values(r.metafile.outputs)
-    .flatMap((o) => Object.entries(o.inputs).filter(([, v]) => v.bytesInOutput > 0))
-    .map(([f]) => f.replace(/^.*?src\//, 'src/'));
-}
+/** The source files an app bundle of `code` contains. */
+const inputs = async (code: string): Promise<string[]> => (await bundle(code)).files;
 
 describe('tree-shaking', () => {
   it('views are opt-in: the provider alone does not bring view.ts, `view()` does', async () => {

@@ -1,29 +1,8 @@
-import { build } from 'esbuild';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { bundle } from '../lib/testing';
 
-const ROOT = resolve(__dirname, '../..');
-
-/** The source files an app bundle of `code` contains (esbuild, minified, tree-shaken). */
-async function inputs(code: string): Promise<string[]> {
-  const r = await build({
-    stdin: { contents: code, resolveDir: ROOT, loader: 'ts' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    target: 'es2022',
-    write: false,
-    metafile: true,
-    splitting: false,
-    outdir: 'out',
-    external: ['node:*', 'fflate'],
-    logLevel: 'silent',
-  });
-  // the entry's output (dynamic imports inline into it without splitting)
-  return Object.entries(r.metafile.outputs)
-    .flatMap(([, o]) => Object.entries(o.inputs).filter(([, v]) => v.bytesInOutput > 0))
-    .map(([f]) => f.replace(/^.*?(src\/|node_modules\/)/, '$1'));
-}
+/** The source files an app bundle of `code` contains. */
+const inputs = async (code: string): Promise<string[]> => (await bundle(code)).files;
 
 const OPTIONAL = [
   'src/instrumentations/xhr/xhr.ts',
