@@ -74,15 +74,12 @@ function denoContext(): Context | undefined {
 }
 
 /**
- * Flushes in flight, kept referenced until they settle: one, as concurrent flushes are shared
- * (two after one went stale), plus one wait per request whose spans are still open.
+ * Deno has no `waitUntil`: a flush runs on by itself (what settles it keeps it referenced); a
+ * rejection, which flushes are not meant to have, must not become an unhandled one that ends
+ * the process.
  */
-const pending = new Set<Promise<unknown>>();
 const KEEP: Keep = {
-  w(p) {
-    pending.add(p);
-    p.catch(() => {}).finally(() => pending.delete(p));
-  },
+  w: (p) => void p.catch(() => {}),
   u: (t) => deno()?.unrefTimer?.(t as unknown as number),
 };
 
@@ -146,7 +143,7 @@ export function instrument<H extends DenoHandler | { fetch: DenoHandler }>(handl
       return s;
     })());
     const call = () => fn.call(self || this, req, info as never);
-    return s ? serveRequest(s, req, KEEP, call, info && info.remoteAddr && info.remoteAddr.hostname, undefined, defer ? parent : undefined) : call();
+    return s ? serveRequest(s, req, KEEP, call, info && info.remoteAddr && info.remoteAddr.hostname, undefined, parent) : call();
   };
   return (self ? { ...handler, fetch: traced } : traced) as H;
 }
@@ -159,9 +156,8 @@ export function instrument<H extends DenoHandler | { fetch: DenoHandler }>(handl
  * `OTEL_EXPORTER_OTLP_HEADERS` from `Deno.env` (when permitted) fill what `config` leaves out.
  */
 export function relay(config?: RelayConfig): (request: Request, info?: unknown) => Promise<Response> {
-  const r = createRelay<undefined>(
+  return createRelay<unknown>(
     () => config,
     () => denoEnv,
   );
-  return (req) => r(req, undefined);
 }

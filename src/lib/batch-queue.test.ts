@@ -58,6 +58,15 @@ afterEach(() => {
 });
 
 describe('BatchQueue', () => {
+  it('keeps nothing of finished exports (forceFlush waits on one chain, not a growing nest)', async () => {
+    const { q, e } = await queue({ maxExportBatchSize: 1 });
+    for (let i = 0; i < 5; i++) q.add(i);
+    await q.forceFlush();
+    expect(e.batches).toEqual([[0], [1], [2], [3], [4]]);
+    // what forceFlush waits on settles with nothing: earlier exports' results are not kept
+    expect(await (q as unknown as { f: Promise<unknown> }).f).toBeUndefined();
+  });
+
   it('exports after the scheduled delay, all queued items in one batch', async () => {
     const { q, e } = await queue({}, 1000);
     q.add(1);

@@ -175,7 +175,8 @@ export class BatchQueue<T> {
         end({ code: 1, error });
       }
     });
-    this.f = Promise.all([this.f, p]);
+    // chained, not Promise.all([f, p]): that nests every earlier result in the next (a leak)
+    this.f = this.f.then(() => p);
     return p;
   }
 

@@ -1,4 +1,4 @@
-import { report } from '../lib/diag';
+import { numberOption, report } from '../lib/diag';
 import { onPageExit } from '../lib/page-exit';
 import type { ExportResult } from '../trace/sdk-types';
 import type {
@@ -9,7 +9,7 @@ import type {
   PushMetricExporter,
   ResourceMetrics,
 } from './sdk-types';
-import { positive, within } from './stream';
+import { within } from './stream';
 
 /** Options of {@link PeriodicExportingMetricReader}; the defaults are the specification's. */
 export interface PeriodicExportingMetricReaderOptions {
@@ -49,8 +49,9 @@ export class PeriodicExportingMetricReader implements MetricReader {
   /** @param o - exporter, interval and timeout */
   constructor(o: PeriodicExportingMetricReaderOptions) {
     const e = o.exporter;
-    const iv = positive(o, 'exportIntervalMillis', 60000);
-    const to = positive(o, 'exportTimeoutMillis', 30000);
+    // positive numbers (5e-324 is Number.MIN_VALUE)
+    const iv = numberOption(o, 'exportIntervalMillis', 60000, 5e-324);
+    const to = numberOption(o, 'exportTimeoutMillis', 30000, 5e-324);
     let p: MetricProducer | undefined;
     let tm: (ReturnType<typeof setInterval> & { unref?(): void }) | undefined;
     let off: (() => void) | undefined;

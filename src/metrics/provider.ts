@@ -1,10 +1,10 @@
-import { report, reportOnce } from '../lib/diag';
+import { numberOption, report, reportOnce } from '../lib/diag';
 import { now } from '../lib/time';
 import type { Attributes, InstrumentationScope } from '../lib/types';
 import { defaultResource, type Resource } from '../trace/resource';
 import { KINDS, setGlobalMeterProvider } from './api';
 import type { InstrumentDescriptor, InstrumentType, MetricData, MetricReader, ResourceMetrics, ScopeMetrics } from './sdk-types';
-import { attrCache, bounds, positive, stream, within, type Stream, type StreamSpec, type View } from './stream';
+import { attrCache, bounds, stream, within, type Stream, type StreamSpec, type View } from './stream';
 import type {
   BatchObservableCallback,
   Meter,
@@ -85,7 +85,7 @@ export class MeterProvider implements ApiMeterProvider {
     const resource = defaultResource().merge(config.resource);
     const views = config.views || [];
     /** the cardinality limit; also bounds each instrument's attribute cache */
-    const lim = positive(config, 'cardinalityLimit', 2000);
+    const lim = numberOption(config, 'cardinalityLimit', 2000, 5e-324);
     const ms = new Map<string, SdkMeter>();
     let rd = [...(config.readers || [])];
     rd.forEach((r, n) => {

@@ -1,5 +1,5 @@
 import { isAttributeValue } from '../lib/attributes';
-import { report, warnConfig } from '../lib/diag';
+import { report } from '../lib/diag';
 import { now } from '../lib/time';
 import type { Attributes, InstrumentationScope } from '../lib/types';
 import type { Histogram, InstrumentDescriptor, MetricData, MetricDescriptor } from './sdk-types';
@@ -15,15 +15,6 @@ export const within = <T>(p: Promise<T>, ms: number, late?: T): Promise<T> => {
   let t: Parameters<typeof clearTimeout>[0];
   return Promise.race([p, new Promise<T>((ok) => ms < Infinity && (t = setTimeout(ok, ms, late)))]).finally(() => clearTimeout(t));
 };
-
-/**
- * Option `key` of `o` when it is a positive number; else `d`, with one `console.warn` when a
- * value was given (the cardinality limit, the reader's interval and timeout).
- */
-export function positive<K extends string>(o: { [k in K]?: number }, key: K, d: number): number {
-  const v = o[key];
-  return typeof v == 'number' && v > 0 ? v : (v == null || warnConfig(key, v, d), d);
-}
 
 /** The specification's default histogram boundaries. */
 export const DEFAULT_BOUNDARIES = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];

@@ -1,7 +1,6 @@
 import { StackContextManager } from '../context/stack';
 import type { ContextManager } from '../context/types';
 import { numberOption, report } from '../lib/diag';
-import { clock } from '../lib/time';
 import { setGlobal, type Globals } from '../lib/global';
 import type { IdGenerator } from './id-generator';
 import { W3CBaggagePropagator } from './propagation/baggage';
@@ -86,7 +85,7 @@ export class TracerProvider implements ApiTracerProvider {
   getTracer(name: string, version?: string, options?: TracerOptions): Tracer {
     const schemaUrl = options?.schemaUrl;
     return (this.c[`${name}@${version || ''}:${schemaUrl || ''}`] ||= new SdkTracer(
-      { r: this.resource, s: { name: String(name || ''), version, schemaUrl }, x: this.x, p: this.p, c: clock() },
+      { r: this.resource, s: { name: String(name || ''), version, schemaUrl }, x: this.x, p: this.p },
       this.s,
       this.ids,
     ));

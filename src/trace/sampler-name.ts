@@ -1,10 +1,7 @@
 import { warnConfig } from '../lib/diag';
 import type { Context } from '../context/types';
-import type { Sampler, SamplingResult } from './sampler';
+import { OFF, ON, type Sampler, type SamplingResult } from './sampler';
 import { contextOf, parentOf } from './span';
-
-const ON: SamplingResult = { decision: 2 };
-const OFF: SamplingResult = { decision: 0 };
 
 /**
  * The sampler that `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG` (or the `sampler` /

@@ -37,9 +37,10 @@ export interface Sampler {
   toString(): string;
 }
 
-// Shared results: deciding must not allocate on the hot path. Only the tracer reads them.
-const ON: SamplingResult = { decision: 2 };
-const OFF: SamplingResult = { decision: 0 };
+/** @internal Shared results: deciding must not allocate on the hot path. Only the tracer reads them. */
+export const ON: SamplingResult = { decision: 2 };
+/** @internal See {@link ON}. */
+export const OFF: SamplingResult = { decision: 0 };
 
 /** Samples every span. */
 export class AlwaysOnSampler implements Sampler {

@@ -39,7 +39,9 @@ export function lazyMeterProvider(load: () => Promise<MeterProvider | undefined>
   const forward = <T>(names: string[], of: () => Record<string, Fn> | undefined, c?: 1, x: Record<string, unknown> = {}): T => {
     for (const k of names)
       x[k] = (...a: unknown[]) => {
-        if (c && !real && a[1]) a[1] = copy(a[1] as Attributes);
+        // loaded: straight through (no closure per recording on the page's hot path)
+        if (real) return void of()?.[k](...a);
+        if (c && a[1]) a[1] = copy(a[1] as Attributes);
         later(() => of()?.[k](...a), 1);
       };
     return x as T;

@@ -41,8 +41,8 @@ const ESC = /["\\\u0000-\u001f\ud800-\udfff]/;
  */
 export const str = (s: string): string => (ESC.test(s) ? JSON.stringify(s) : '"' + s + '"');
 
-/** The largest magnitude written as `intValue`; past it a JS number is not an exact int64. */
-const INT64 = 9.2e18;
+/** The largest magnitude written as an int64 (`intValue`, `asInt`); past it a JS number is not an exact one. */
+export const INT64 = 9.2e18;
 
 /**
  * An attribute's `AnyValue` as JSON text (logs' full `anyValue`, with maps and bytes, is this

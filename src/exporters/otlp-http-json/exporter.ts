@@ -58,7 +58,7 @@ interface Job<T> {
   d: (r: ExportResult) => void;
   /** attempts started; also the token that tells a late reply of an abandoned attempt apart */
   n: number;
-  /** state: 0 waiting (for a slot or for `w`), 1 preparing (encode, gzip), 2 on the wire, 3 finished, 4 split into pieces at page exit */
+  /** state: 0 waiting (for a slot or for `w`), 1 preparing (encode, gzip), 2 on the wire, 3 finished (or split into pieces at page exit: each piece is a job of its own) */
   s: number;
   /** when the first attempt started */
   f?: number;
@@ -262,7 +262,7 @@ export class OtlpExporter<T, I = T[]> implements OtlpSender<T> {
      */
     const exitSend = BROWSER
       ? (j: Job<T>): void => {
-          j.s = 4;
+          j.s = 3;
           jobs.delete(j);
           let pending = 1;
           let bad: ExportResult | undefined;

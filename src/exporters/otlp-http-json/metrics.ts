@@ -11,7 +11,7 @@ import type {
 import { temporalitySelector, type AggregationTemporalityPreference } from '../../metrics/temporality';
 import type { Resource } from '../../trace/resource';
 import type { OTLPExporterConfig } from './config';
-import { arr, attrFields, encodeRequest, nanos, num, str, strField } from './encode-common';
+import { arr, attrFields, encodeRequest, INT64, nanos, num, str, strField } from './encode-common';
 import { OtlpExporter } from './exporter';
 
 /** One metric with its resource and scope: the unit the sender queues and splits at page exit. */
@@ -24,20 +24,16 @@ export interface MetricItem {
   m: MetricData;
 }
 
-/** The largest magnitude written as `asInt`; past it a JS number is no exact int64. */
-const INT64 = 9.2e18;
-
-/** `,"startTimeUnixNano":"…","timeUnixNano":"…"` and the attributes of a point. */
+/** `{"startTimeUnixNano":"…","timeUnixNano":"…"` and the attributes of a point: its start. */
 const common = (p: DataPoint<unknown>): string =>
-  attrFields(p.attributes) + ',"startTimeUnixNano":' + nanos(p.startTime) + ',"timeUnixNano":' + nanos(p.endTime);
+  '{"startTimeUnixNano":' + nanos(p.startTime) + ',"timeUnixNano":' + nanos(p.endTime) + attrFields(p.attributes);
 
 /** A `NumberDataPoint`: `asInt` (a decimal string) for integer instruments, else `asDouble`. */
 function numberPoint(p: DataPoint<number>, int: boolean): string {
   const v = p.value;
   // the value oneof is written even when 0: it says which of the two the value is
   return (
-    '{' +
-    common(p).slice(1) +
+    common(p) +
     (int && Number.isInteger(v) && v < INT64 && v > -INT64 ? ',"asInt":"' + v + '"}' : ',"asDouble":' + num(v) + '}')
   );
 }
@@ -50,8 +46,7 @@ function numberPoint(p: DataPoint<number>, int: boolean): string {
 function histogramPoint(p: DataPoint<Histogram>): string {
   const h = p.value;
   return (
-    '{' +
-    common(p).slice(1) +
+    common(p) +
     ',"count":"' +
     h.count +
     '"' +

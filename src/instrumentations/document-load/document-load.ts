@@ -1,5 +1,5 @@
 import { ROOT_CONTEXT } from '../../context/context';
-import { report, warnConfig } from '../../lib/diag';
+import { numberOption, report } from '../../lib/diag';
 import { onPageExit } from '../../lib/page-exit';
 import type { Attributes } from '../../lib/types';
 import { VERSION } from '../../lib/version';
@@ -87,11 +87,7 @@ function serverParent(nav: PerformanceNavigationTiming): SpanContext | undefined
 export function documentLoadInstrumentation(options: DocumentLoadOptions = {}): Instrumentation {
   const ignore = list('ignoreUrls', options.ignoreUrls);
   const redact = options.redactUrl;
-  let cap = options.maxResourceSpans ?? 250;
-  if (!(cap >= 0)) {
-    warnConfig('maxResourceSpans', cap, 250);
-    cap = 250;
-  }
+  const cap = numberOption(options, 'maxResourceSpans', 250, 0);
   const tracer = trace.getTracer('otelite/document-load', VERSION);
   let on = false;
   let done = false;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { httpUrl, matches, mayPropagate, urlRules } from './url';
+import { httpUrl, matches, urlRules, type UrlRules } from './url';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -82,7 +82,10 @@ describe('httpUrl and baseUrl', () => {
 
 });
 
-describe('mayPropagate', () => {
+/** Whether trace headers may go to `href` (what `start` checks). */
+const mayPropagate = (r: UrlRules, href: string): boolean => matches(r.p, href);
+
+describe('propagation rules', () => {
   it('allows the page origin and propagateTo, nothing else', () => {
     page('https://app.example.com/');
     const r = urlRules({ propagateTo: ['https://api.example.com', /^https:\/\/[a-z]+\.cdn\.example\//] });

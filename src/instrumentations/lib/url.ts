@@ -66,9 +66,3 @@ export const urlRules = (o: HttpInstrumentationOptions): UrlRules => ({
  */
 export const matches = (ms: UrlMatcher[], href: string): boolean =>
   ms.some((m) => (typeof m == 'string' ? href.startsWith(m) && '/?#'.includes(href[m.length] || '/') : href.search(m) >= 0));
-
-/**
- * Whether `href` (an absolute http(s) URL, so never of an opaque origin) may receive trace
- * headers: same-origin, or allowed by `propagateTo`.
- */
-export const mayPropagate = (r: UrlRules, href: string): boolean => matches(r.p, href);
