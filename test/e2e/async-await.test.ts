@@ -83,20 +83,19 @@ async function open(kind: 'plugin' | 'native', bench = false): Promise<TestPage>
   return p;
 }
 
-const spansOf = (service: string): FlatSpan<Received>[] => receiver.spans().filter((s) => s.resource['service.name'] === service);
 
 /** Waits until the receiver has spans named `names` of `service` (and all of them are complete). */
 async function waitSpans(service: string, names: string[]): Promise<Map<string, FlatSpan<Received>[]>> {
   return receiver.waitFor(() => {
     const by = new Map<string, FlatSpan<Received>[]>();
-    for (const s of spansOf(service)) by.set(s.name, [...(by.get(s.name) ?? []), s]);
+    for (const s of receiver.spans({ service })) by.set(s.name, [...(by.get(s.name) ?? []), s]);
     return names.every((n) => by.has(n)) && by;
   }, 8000);
 }
 
 /** The fetch CLIENT spans of `service` whose URL contains `part`. */
 const clientSpans = (service: string, part: string) =>
-  spansOf(service).filter((s) => s.kind === 3 && String(s.attrs['url.full']).includes(part));
+  receiver.spans({ service }).filter((s) => s.kind === 3 && String(s.attrs['url.full']).includes(part));
 
 describe('with the esbuild plugin (stack context manager, es2022)', () => {
   let p: TestPage;

@@ -8,30 +8,16 @@
  * promise continuations, and (workerd) in `ctx.waitUntil` work started inside it. Concurrent
  * requests with different delays interleave and must each keep their own.
  */
-import { build } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startDeno, startServer, startWorker } from './harness';
+import { bundleScript, REPO_ROOT, startDeno, startServer, startWorker } from './harness';
 import type { TestDeno, TestServer, TestWorker } from './harness';
 
 const FIXTURES = join(REPO_ROOT, 'test/e2e/fixtures/context');
 
-async function bundle(entry: string): Promise<string> {
-  const r = await build({
-    entryPoints: [join(FIXTURES, entry)],
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    // as wrangler and deno see it: node: builtins are the runtime's
-    platform: 'neutral',
-    external: ['node:*'],
-    write: false,
-    logLevel: 'silent',
-  });
-  return r.outputFiles[0]!.text;
-}
+const bundle = (entry: string): Promise<string> => bundleScript(join(FIXTURES, entry));
 
 type Seen = Record<'sync' | 'await' | 'setTimeout' | 'timerCallback' | 'fetch' | 'body' | 'then' | 'all' | 'end' | 'outside', string>;
 interface Answer {

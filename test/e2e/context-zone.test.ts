@@ -72,10 +72,9 @@ async function open(page: 'es2022' | 'es2015' | 'plugin' | 'nozone'): Promise<Te
   return p;
 }
 
-const spansOf = (service: string): FlatSpan<Received>[] => receiver.spans().filter((s) => s.resource['service.name'] === service);
-const span = (service: string, name: string) => receiver.waitFor(() => spansOf(service).find((s) => s.name === name), 8000);
+const span = (service: string, name: string) => receiver.waitFor(() => receiver.spans({ service }).find((s) => s.name === name), 8000);
 const client = (service: string, part: string) =>
-  receiver.waitFor(() => spansOf(service).find((s) => s.kind === 3 && String(s.attrs['url.full']).includes(part)), 8000);
+  receiver.waitFor(() => receiver.spans({ service }).find((s) => s.kind === 3 && String(s.attrs['url.full']).includes(part)), 8000);
 
 const WITH_RESTORE = ['a', 'b', 'a', 'none', 'thrown:none', 'caught-inside:a', 'args:7:1:two'];
 

@@ -4,28 +4,15 @@
  * only `propagateTo` URLs get trace headers; no resource timing either, so spans end when the
  * response headers come (a timer would not fire after the response in workerd).
  */
-import { build } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startDeno, startServer, startWorker } from './harness';
+import { bundleScript, REPO_ROOT, startDeno, startServer, startWorker } from './harness';
 import type { TestServer } from './harness';
 
 const FIXTURES = join(REPO_ROOT, 'test/e2e/fixtures/fetch-xhr');
-const bundle = async (entry: string) =>
-  (
-    await build({
-      entryPoints: [join(FIXTURES, entry)],
-      bundle: true,
-      format: 'esm',
-      target: 'es2022',
-      platform: 'neutral',
-      external: ['node:*'],
-      write: false,
-      logLevel: 'silent',
-    })
-  ).outputFiles[0]!.text;
+const bundle = (entry: string): Promise<string> => bundleScript(join(FIXTURES, entry));
 
 interface EdgeSpan {
   name: string;

@@ -93,8 +93,7 @@ async function open(kind: 'page' | 'zone', service: string): Promise<TestPage> {
   return p;
 }
 
-const spansOf = (service: string): FlatSpan<Received>[] => receiver.spans().filter((s) => s.resource['service.name'] === service);
-const clients = (service: string) => spansOf(service).filter((s) => s.kind === 3);
+const clients = (service: string) => receiver.spans({ service }).filter((s) => s.kind === 3);
 /** The CLIENT span whose url.full contains `part`. */
 const clientFor = (service: string, part: string) => clients(service).find((s) => String(s.attrs['url.full']).includes(part));
 /** The traceparent of `s` (flags: sampled, and the random bit of Trace Context level 2). */
@@ -114,7 +113,7 @@ describe('propagation (stack context manager)', () => {
       ['/api/echo?case=same', `${api.origin}/api/echo?case=allowed`, `${other.origin}/api/echo?case=other`],
     );
     await p.page.evaluate(() => window.fxapp.flush());
-    await receiver.waitFor(() => clients(service).length >= 6 && spansOf(service).some((s) => s.name == 'parent'), 10_000);
+    await receiver.waitFor(() => clients(service).length >= 6 && receiver.spans({ service }).some((s) => s.name == 'parent'), 10_000);
     expect(p.problems()).toEqual([]);
     await p.close();
   });

@@ -57,15 +57,6 @@ export function snippetTag(data: Record<string, string>, extra = ''): string {
   return `<script src="/dist/otelite.iife.js"${extra ? ' ' + extra : ''}${attrs}></script>`;
 }
 
-/** A page: head content, body, and external scripts only (strict-CSP friendly). */
-export function page(o: { head?: string; body?: string; scripts?: string[]; title?: string }): string {
-  return `<!doctype html>
-<html><head><meta charset="utf-8"><title>${o.title ?? 'web e2e'}</title>${o.head ?? ''}</head>
-<body>${o.body ?? ''}
-${(o.scripts ?? []).map((s) => `<script src="${s}"></script>`).join('\n')}
-</body></html>`;
-}
-
 /** The spans of one instrumentation scope. */
 export const spansOf = (r: Receiver, scope: string) => r.spans().filter((s) => s.scope.name == scope);
 

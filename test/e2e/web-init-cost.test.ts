@@ -13,9 +13,9 @@
  * 0.2 ms: in Chromium the first of each costs about 0.1 ms). See src/web/setup.ts.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launchBrowser, newPage, startReceiver, startServer } from './harness';
+import { htmlPage, launchBrowser, newPage, startReceiver, startServer } from './harness';
 import type { Browser, Receiver, TestServer } from './harness';
-import { buildSnippet, page, snippetTag } from './web-fixtures';
+import { buildSnippet, snippetTag } from './web-fixtures';
 
 const LOADS = 11;
 /** The budget of issue 7. */
@@ -48,7 +48,7 @@ performance.mark('otelite:before');`,
         type: 'text/html; charset=utf-8',
         // cross-origin isolated: performance.now() in 5 µs steps instead of 100 µs
         headers: { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' },
-        body: page({
+        body: htmlPage({
           head:
             '<link rel="preload" as="script" href="/otelite.iife.js"><script src="/before.js"></script>' +
             snippetTag({ 'service-name': 'bench', endpoint: rcv.url }).replace('/dist/otelite.iife.js', '/otelite.iife.js'),

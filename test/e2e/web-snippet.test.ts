@@ -9,9 +9,9 @@
  * loading that does not block parsing.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newPage, startReceiver, startServer } from './harness';
+import { htmlPage, launchBrowser, newPage, startReceiver, startServer } from './harness';
 import type { Browser, FlatSpan, Receiver, TestPage, TestServer } from './harness';
-import { buildSnippet, HERO_SVG, page, snippetTag, spansOf } from './web-fixtures';
+import { buildSnippet, HERO_SVG, snippetTag, spansOf } from './web-fixtures';
 
 /** The page's own code: plain browser JavaScript, as a site would have it. */
 const APP = `
@@ -65,7 +65,7 @@ beforeAll(async () => {
     snippetTag({ 'service-name': service, endpoint: rcv.url, 'propagate-to': api.url, ...more }, extra);
   const body = `<body data-api="${api.url}">`;
   const full = (service: string, more?: Record<string, string>, head = '') =>
-    page({ head: head + tag(service, more), body: BODY(), scripts: ['/app.js'] }).replace('<body>', body);
+    htmlPage({ head: head + tag(service, more), body: BODY(), scripts: ['/app.js'] }).replace('<body>', body);
   const html = (s: string) => ({ body: s, type: 'text/html; charset=utf-8' });
   site = await startServer({
     distDir,
@@ -73,7 +73,7 @@ beforeAll(async () => {
     routes: {
       '/app.js': APP,
       '/hero.svg': HERO_SVG,
-      '/next': html(page({ title: 'next', body: '<p>next page</p>' })),
+      '/next': html(htmlPage({ title: 'next', body: '<p>next page</p>' })),
       '/': html(full('web-main')),
       '/noxhr': html(full('web-noxhr', { 'disabled-instrumentations': 'xhr' })),
       '/config.js': `window.oteliteConfig = { redactUrl: (u) => u.replace(/secret=[^&]*/, 'secret=hidden'), instrumentations: { 'web-vitals': false } };`,
@@ -82,9 +82,9 @@ beforeAll(async () => {
         type: 'text/html; charset=utf-8',
         headers: { 'Content-Security-Policy': "script-src 'self'; object-src 'none'; base-uri 'none'" },
       },
-      '/framed': html(page({ head: tag('web-framed'), body: BODY(), scripts: ['/app.js'] }).replace('<body>', body)),
-      '/sandbox': html(page({ body: `<iframe sandbox="allow-scripts" src="/framed" width="700" height="400"></iframe>` })),
-      '/twice': html(page({ head: tag('web-twice') + tag('web-twice-2'), body: BODY(), scripts: ['/app.js'] }).replace('<body>', body)),
+      '/framed': html(htmlPage({ head: tag('web-framed'), body: BODY(), scripts: ['/app.js'] }).replace('<body>', body)),
+      '/sandbox': html(htmlPage({ body: `<iframe sandbox="allow-scripts" src="/framed" width="700" height="400"></iframe>` })),
+      '/twice': html(htmlPage({ head: tag('web-twice') + tag('web-twice-2'), body: BODY(), scripts: ['/app.js'] }).replace('<body>', body)),
       '/slow-snippet.js': {
         async handler(_req, res) {
           await new Promise((r) => setTimeout(r, 700));
@@ -92,12 +92,12 @@ beforeAll(async () => {
           res.writeHead(200, { 'content-type': 'text/javascript' }).end(await readFile(distDir + '/otelite.iife.js'));
         },
       },
-      '/async': html(page({
+      '/async': html(htmlPage({
         head: tag('web-async', {}, 'async').replace('/dist/otelite.iife.js', '/slow-snippet.js'),
         body: BODY(),
         scripts: ['/app.js'],
       }).replace('<body>', body)),
-      '/defer': html(page({
+      '/defer': html(htmlPage({
         head: tag('web-defer', {}, 'defer').replace('/dist/otelite.iife.js', '/slow-snippet.js'),
         body: BODY(),
         scripts: ['/app.js'],
@@ -136,11 +136,7 @@ async function flush(t: { evaluate: TestPage['page']['evaluate']; waitForTimeout
   await t.waitForTimeout(300);
   await t.evaluate(() => (window as unknown as { otelite: { forceFlush(): Promise<void> } }).otelite.forceFlush());
 }
-const of = (service: string) => ({
-  spans: () => rcv.spans().filter((s) => s.resource['service.name'] == service),
-  logs: () => rcv.logs().filter((s) => s.resource['service.name'] == service),
-  metrics: () => rcv.metrics().filter((s) => s.resource['service.name'] == service),
-});
+const of = (service: string) => ({ spans: () => rcv.spans({ service }), logs: () => rcv.logs({ service }), metrics: () => rcv.metrics({ service }) });
 /** traceparent of a span, as injected (flags: sampled, and random under W3C Level 2) */
 const tp = (s: FlatSpan<unknown>) => `00-${s.traceId}-${s.spanId}-03`;
 const byUrl = (spans: FlatSpan<unknown>[], part: string) => spans.find((s) => String(s.attrs['url.full']).includes(part));

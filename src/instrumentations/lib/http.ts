@@ -100,7 +100,7 @@ export function start(rules: UrlRules, tracer: Tracer, initiator: string, method
   const s = tracer.startSpan(known ? method : 'HTTP', { kind: 2, attributes: a }, ctx);
   const w: Timed = { s, c: setSpan(ctx, s), p: matches(rules.p, href), u: href, i: initiator, t: performance.now() };
   // (`BROWSER &&`: the edge build, where no runtime reports resource timing, drops the waiting)
-  if (BROWSER && rules.t && waiting.size < 500) {
+  if (BROWSER && (rules.t ??= !!globalThis.PerformanceObserver?.supportedEntryTypes?.includes('resource')) && waiting.size < 500) {
     if (!waiting.size) (observer ||= new PerformanceObserver(onEntries)).observe({ type: 'resource' });
     // a page going away cannot wait: end what is answered, for the exit flush to send
     hooked ||= onPageExit(() => waiting.forEach((w) => w.e && finish(w)), true);

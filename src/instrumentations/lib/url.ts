@@ -33,7 +33,10 @@ export interface UrlRules {
   i: UrlMatcher[];
   /** redactUrl */
   x?: (url: string) => string;
-  /** whether the runtime reports resource timing (browsers, Node; not Deno nor workerd) */
+  /**
+   * whether the runtime reports resource timing (browsers, Node; not Deno nor workerd): read at
+   * the first request, not at setup (page start-up; measured ~0.03 ms in Chromium)
+   */
   t?: boolean;
 }
 
@@ -56,7 +59,6 @@ export const urlRules = (o: HttpInstrumentationOptions): UrlRules => ({
   p: list('propagateTo', o.propagateTo).concat(G.location?.origin || []),
   i: list('ignoreUrls', o.ignoreUrls),
   x: o.redactUrl,
-  t: globalThis.PerformanceObserver?.supportedEntryTypes?.includes('resource'),
 });
 
 /**

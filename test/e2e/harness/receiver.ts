@@ -134,6 +134,8 @@ export interface ReceiverOptions {
 export interface SelectOptions {
   /** include exports the receiver did not accept (non-2xx, hung, destroyed); default false */
   all?: boolean;
+  /** only what this `service.name` sent */
+  service?: string;
 }
 
 /** A running receiver. */
@@ -376,6 +378,9 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
 
   const accepted = (r: Received, o?: SelectOptions) =>
     o?.all || (r.response?.kind === 'sent' && r.response.status! >= 200 && r.response.status! < 300);
+  /** `items` of `o.service` (all when none is named) */
+  const of = <T extends { resource: Record<string, unknown> }>(o: SelectOptions | undefined, items: T[]): T[] =>
+    o?.service === undefined ? items : items.filter((x) => x.resource['service.name'] === o.service);
 
   const rcv: Receiver = {
     url,
@@ -384,9 +389,9 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     requests,
     received,
     signalUrl: (s) => `${url}/v1/${s}`,
-    spans: (o) => received.filter((r) => r.signal === 'traces' && accepted(r, o)).flatMap((r) => flattenSpans(r.body, r)),
-    metrics: (o) => received.filter((r) => r.signal === 'metrics' && accepted(r, o)).flatMap((r) => flattenMetrics(r.body, r)),
-    logs: (o) => received.filter((r) => r.signal === 'logs' && accepted(r, o)).flatMap((r) => flattenLogs(r.body, r)),
+    spans: (o) => of(o, received.filter((r) => r.signal === 'traces' && accepted(r, o)).flatMap((r) => flattenSpans(r.body, r))),
+    metrics: (o) => of(o, received.filter((r) => r.signal === 'metrics' && accepted(r, o)).flatMap((r) => flattenMetrics(r.body, r))),
+    logs: (o) => of(o, received.filter((r) => r.signal === 'logs' && accepted(r, o)).flatMap((r) => flattenLogs(r.body, r))),
     errors: () => received.flatMap((r) => r.errors.map((e) => `#${r.id} ${r.path}: ${e}`)),
     waitFor(predicate, timeoutMs = 5000) {
       return new Promise((resolve, reject) => {

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import type { MiniflareOptions } from 'miniflare';
 
@@ -263,4 +264,23 @@ export async function runDeno(
     );
     track(proc);
   });
+}
+
+/**
+ * `file` bundled as a Worker or Deno script with otelite's default build (bundlers without the
+ * `workerd`/`deno` conditions; test/e2e/fixtures/edge/build.ts makes the edge build): ESM, and
+ * `node:` built-ins left to the runtime, as wrangler and deno see them.
+ */
+export async function bundleScript(file: string): Promise<string> {
+  const r = await build({
+    entryPoints: [file],
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    platform: 'neutral',
+    external: ['node:*'],
+    write: false,
+    logLevel: 'silent',
+  });
+  return r.outputFiles[0]!.text;
 }
