@@ -205,16 +205,23 @@ describe('zone.js loaded, native async/await (es2022 build)', () => {
   });
 });
 
-describe('zone.js loaded, es2015 build (async functions lowered)', () => {
+// Two ways to keep zone.js working across `await`: lower async functions (es2015 target), or keep
+// es2022 and let the otelite/esbuild plugin lower them; both must behave the same.
+describe.each([
+  ['es2015', 'es2015 build (async functions lowered)'],
+  ['plugin', 'es2022 build with the otelite/esbuild plugin'],
+] as const)('zone.js loaded, %s: %s', (build, _what) => {
   let p: TestPage;
+  const service = 'zone-' + build;
   beforeAll(async () => {
-    p = await open('es2015');
+    p = await open(build);
   });
   afterAll(async () => {
     await p?.close();
   });
 
   it('await and for await keep the context', async () => {
+    if (build == 'plugin') expect(code.plugin).toContain('__oteliteAsync(');
     expect(await p.page.evaluate(() => window.zapp.asyncFunctions())).toEqual([
       'start:async',
       'await1:async',
@@ -229,9 +236,9 @@ describe('zone.js loaded, es2015 build (async functions lowered)', () => {
   it('fetch instrumentation: promise continuations keep their parent (CLIENT span parent = active span)', async () => {
     const r = await p.page.evaluate(() => window.zapp.fetchSpans());
     expect(r.seen).toEqual(['before-fetch:op', 'after-fetch:op', 'after-json:op']);
-    const op = await span('zone-es2015', 'op');
-    const after = await span('zone-es2015', 'after-fetch');
-    const c = await client('zone-es2015', 'zone=await-fetch');
+    const op = await span(service, 'op');
+    const after = await span(service, 'after-fetch');
+    const c = await client(service, 'zone=await-fetch');
     expect(op.spanId).toBe(r.spanId);
     expect(c.parentSpanId).toBe(op.spanId);
     expect(c.traceId).toBe(op.traceId);
@@ -249,39 +256,6 @@ describe('zone.js loaded, es2015 build (async functions lowered)', () => {
   });
 
   it('the page saw no errors', () => {
-    expect(p.problems()).toEqual([]);
-  });
-});
-
-describe('zone.js loaded, es2022 build with the otelite/esbuild plugin', () => {
-  let p: TestPage;
-  beforeAll(async () => {
-    p = await open('plugin');
-  });
-  afterAll(async () => {
-    await p?.close();
-  });
-
-  it('await and for await keep the context, as in the es2015 build', async () => {
-    expect(code.plugin).toContain('__oteliteAsync(');
-    expect(await p.page.evaluate(() => window.zapp.asyncFunctions())).toEqual([
-      'start:async',
-      'await1:async',
-      'await2:async',
-      'for-await:async/async',
-      'for-await:async/async',
-      'end:async',
-      'outside:none',
-    ]);
-  });
-
-  it('fetch instrumentation: the CLIENT span and the span after it have the right parent', async () => {
-    const r = await p.page.evaluate(() => window.zapp.fetchSpans());
-    expect(r.seen).toEqual(['before-fetch:op', 'after-fetch:op', 'after-json:op']);
-    const op = await span('zone-plugin', 'op');
-    const c = await client('zone-plugin', 'zone=await-fetch');
-    expect(c.parentSpanId).toBe(op.spanId);
-    expect((await span('zone-plugin', 'after-fetch')).parentSpanId).toBe(op.spanId);
     expect(p.problems()).toEqual([]);
   });
 });
