@@ -78,9 +78,9 @@ export class PeriodicExportingMetricReader implements MetricReader {
      */
     const flush = (): Promise<void> =>
       (w ||= q = q
-        .then(async () => {
+        .then(() => {
           w = undefined;
-          if (p && !down) await send(await p.collect(to));
+          if (p && !down) return p.collect(to).then(send);
         })
         .catch(failed));
     Object.assign(this, {

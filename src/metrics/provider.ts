@@ -4,7 +4,7 @@ import type { Attributes, InstrumentationScope } from '../lib/types';
 import { defaultResource, type Resource } from '../trace/resource';
 import { KINDS, setGlobalMeterProvider } from './api';
 import type { InstrumentDescriptor, InstrumentType, MetricData, MetricReader, ResourceMetrics, ScopeMetrics } from './sdk-types';
-import { attrCache, bounds, stream, within, type Stream, type StreamSpec, type View } from './stream';
+import { attrCache, bounds, stream, within, type AggregationKind, type Stream, type StreamSpec, type View } from './stream';
 import type {
   BatchObservableCallback,
   Meter,
@@ -96,15 +96,10 @@ export class MeterProvider implements ApiMeterProvider {
        */
       const run = (): Round => {
         const ps: Round = [];
-        const fail = (e: unknown): void => report(0, 'callback failed', e);
-        const call = <R>(f: (r: R) => unknown, r: R): void => {
-          try {
-            // sync callbacks too: a resolved promise (simpler than telling them apart)
-            ps.push(Promise.resolve(f(r)).catch(fail));
-          } catch (e) {
-            fail(e);
-          }
-        };
+        // an async wrapper: runs `f` at once (it observes synchronously, as collectSync needs),
+        // and turns a throw into a rejection, caught like an async callback's
+        const call = <R>(f: (r: R) => unknown, r: R): unknown =>
+          ps.push((async () => f(r))().catch((e) => report(0, 'callback failed', e)));
         for (const m of ms.values()) {
           for (const i of m.is.values()) for (const cb of i.cb) call(cb, { observe: (v, a) => ps.x || i.add(v, a, 0, n) });
           // `d`: the real instrument behind an API proxy (api.ts), which the callback may observe
@@ -127,17 +122,14 @@ export class MeterProvider implements ApiMeterProvider {
       };
       r.setMetricProducer({
         collectSync: g,
-        collect: async (timeout = 30000) => {
-          const ps = run();
-          await within(Promise.all(ps), timeout);
-          return g(ps);
-        },
+        // (`within` never rejects here: every callback's promise has its catch)
+        collect: (timeout = 30000, ps = run()) => within(Promise.all(ps), timeout).then(() => g(ps)),
       });
     });
 
-    /** Makes an instrument of kind `k` in meter `m` (or returns the identical one it has). */
-    const create = (m: SdkMeter, k: string, name: string, o: MetricOptions = {}): Instrument => {
-      const type = k.replace(/\B(?=[A-Z])/g, '_').toUpperCase() as InstrumentType;
+    /** Makes an instrument of kind `KINDS[j]` in meter `m` (or returns the identical one it has). */
+    const create = (m: SdkMeter, j: number, name: string, o: MetricOptions = {}): Instrument => {
+      const type = KINDS[j].replace(/\B(?=[A-Z])/g, '_').toUpperCase() as InstrumentType;
       const desc: InstrumentDescriptor = {
         name: (name = String(name)),
         description: o.description || '',
@@ -155,8 +147,8 @@ export class MeterProvider implements ApiMeterProvider {
         const cb = new Set<ObservableCallback>();
         const key = attrCache(lim);
         // counters and histograms take no negative values; up-down counters, gauges and observables do
-        const nn = !/UP|GA|^O/.test(type);
-        const add = (v: number, attrs?: Attributes, _ctx?: unknown, r = -1): void => {
+        const nn = (5 >> j) & 1; // (bit masks of kinds: see stream.ts)
+        const add = (v: number, attrs?: Attributes, _ctx?: unknown, r?: number): void => {
           // no streams (no readers, a bad name, or shut down): nothing to do
           if (!st[0]) return;
           // finite numbers only (NaN and ±Infinity cannot be summed or encoded), ≥ 0 where required
@@ -164,7 +156,7 @@ export class MeterProvider implements ApiMeterProvider {
           if (!desc.valueType) v = Math.trunc(v);
           try {
             const e = key(attrs || {});
-            for (const s of st) if (r < 0 || s.r == r) s.rec(v, e);
+            for (const s of st) if (s.r == (r ?? s.r)) s.rec(v, e);
           } catch (e) {
             reportOnce('m.record', 'record failed', e);
           }
@@ -183,12 +175,12 @@ export class MeterProvider implements ApiMeterProvider {
         );
         if (/^[a-z][\w./-]{0,254}$/i.test(name)) {
           // the streams: per reader, one per selecting view (or the default)
-          const dflt: StreamSpec = { g: /GA/.test(type) ? 1 : type[0] == 'H' ? 2 : 0, b: bounds(desc.advice.explicitBucketBoundaries), md: desc };
+          const dflt: StreamSpec = { g: j == 2 ? 2 : (((72 >> j) & 1) as AggregationKind), b: bounds(desc.advice.explicitBucketBoundaries), md: desc };
           const cs = views.map((v) => v(desc, m.s, dflt)).filter(Boolean) as StreamSpec[];
           rd.forEach((r, n) => {
             for (const c of cs.length ? cs : [dflt]) {
               const l = c.l || r.selectCardinalityLimit?.(type);
-              if (c.g >= 0) st.push(stream(n, r.selectAggregationTemporality?.(type) === 0, c, l! > 0 ? l! : lim));
+              if (c.g >= 0) st.push(stream(n, r.selectAggregationTemporality?.(type) === 0, c, l! > 0 ? l! : lim, j));
             }
           });
         } else report(1, 'bad instrument name', name);
@@ -215,7 +207,7 @@ export class MeterProvider implements ApiMeterProvider {
             } as unknown as SdkMeter),
           );
           // seven methods written once (bytes matter: this is in every bundle that meters)
-          for (const k of KINDS) (m as unknown as Record<string, unknown>)['create' + k] = (n: string, o?: MetricOptions) => create(m!, k, n, o);
+          KINDS.forEach((k, j) => ((m as unknown as Record<string, unknown>)['create' + k] = (n: string, o?: MetricOptions) => create(m!, j, n, o)));
         }
         return m;
       },

@@ -85,6 +85,16 @@ export const attrCache = (cap: number): ((a: Attributes) => AttrSet) => {
   };
 };
 
+/*
+ * Instrument kinds are given by their index j in `KINDS` (api.ts: 0 Counter, 1 UpDownCounter,
+ * 2 Histogram, 3 Gauge, then 4-6 the observable Counter, UpDownCounter, Gauge), and sets of
+ * kinds as bit masks, kind j being in the set when bit j is on: fewer bytes than tests of the
+ * type's name. Literal numbers (esbuild does not inline imported constants):
+ * - 0b101 (5): no negative values (counter, histogram);
+ * - 0b10101 (21): monotonic sums (counter, histogram, observable counter);
+ * - 0b1001000 (72): last value by default (gauge, observable gauge).
+ */
+
 /** The attribute set of the point that takes the measurements over the cardinality limit. */
 const OVERFLOW: Attributes = { 'otel.metric.overflow': true };
 
@@ -101,8 +111,8 @@ export interface Point {
   /** count (histogram) */
   n: number;
   /** min, max (histogram) */
-  lo: number;
-  hi: number;
+  lo?: number;
+  hi?: number;
   /** bucket counts (histogram) */
   c?: number[];
 }
@@ -154,27 +164,30 @@ export interface Stream {
 }
 
 /**
- * Makes a {@link Stream} of an instrument (`md.type`) for reader `r`, delta (`d`) or cumulative, shaped
- * by `spec`, keeping at most `l` attribute sets (a closure: fewer bytes than a class).
+ * Makes a {@link Stream} of an instrument (of kind `j`, its index in `KINDS`) for reader `r`,
+ * delta (`d`) or cumulative, shaped by `spec`, keeping at most `l` attribute sets (a closure:
+ * fewer bytes than a class).
  *
  * Memory: at most `l` attribute sets plus the overflow point, and at most twice that in keys
  * (aliases: sets that a view's attribute filter or the overflow merges). Delta and observable
  * streams start empty after each collection; cumulative streams keep their points, within the
  * limit.
  */
-export const stream = (r: number, d: boolean, { g, b, md, f }: StreamSpec, l: number): Stream => {
-  const type = md.type;
+export const stream = (r: number, d: boolean, { g, b, md, f }: StreamSpec, l: number, j: number): Stream => {
   /** asynchronous (observable) */
-  const a = type[0] == 'O';
+  const a = j > 3;
   /** monotonic sum */
-  const mono = !/UP|GA/.test(type);
+  const mono = (21 >> j) & 1;
   /** records only non-negative values (counter, histogram): a histogram's sum is meaningful */
-  const nn = !/UP|GA|^O/.test(type);
+  const nn = (5 >> j) & 1;
   /** canonical keys (and aliases: sets filtered or overflowed into another point) → point */
   let m: Map<string, Point>;
   /** points, in creation order (the overflow point included) */
   let ps: Point[];
-  /** observable streams: the previous collection's points by canonical key */
+  /**
+   * observable streams: the previous collection's points by canonical key (its whole key map:
+   * every point is there under its own key too)
+   */
   let o: Map<string, Point> | undefined;
   /** start of the current delta interval: the previous collection, or the instrument's creation */
   let t = now();
@@ -206,8 +219,6 @@ export const stream = (r: number, d: boolean, { g, b, md, f }: StreamSpec, l: nu
             s: a ? t : now(),
             v: 0,
             n: 0,
-            lo: Infinity,
-            hi: -Infinity,
             c: g > 1 ? [...b, 0].fill(0) : undefined,
           }),
         );
@@ -226,11 +237,13 @@ export const stream = (r: number, d: boolean, { g, b, md, f }: StreamSpec, l: nu
       if (g > 1) {
         p.v += x;
         p.n++;
-        if (x < p.lo) p.lo = x;
-        if (x > p.hi) p.hi = x;
+        // (unset on the first record: a comparison with undefined is false)
+        if (!(x >= p.lo!)) p.lo = x;
+        if (!(x <= p.hi!)) p.hi = x;
         let j = 0;
         // a handful of bounds: a linear scan beats a binary search; bucket j is (b[j-1], b[j]]
-        while (j < b.length && x > b[j]) j++;
+        // (past the last bound, `x > undefined` is false: the last bucket)
+        while (x > b[j]) j++;
         p.c![j]++;
       } else if (g) p.v = x;
       // sums; observable sums start from zero at each collection, so duplicate observations
@@ -243,7 +256,7 @@ export const stream = (r: number, d: boolean, { g, b, md, f }: StreamSpec, l: nu
           descriptor: md,
           aggregationTemporality: +!d,
           dataPointType: [3, 2, 0][g],
-          isMonotonic: mono,
+          isMonotonic: !!mono,
           dataPoints: ps.map((p) => {
             let v: number | Histogram = p.v;
             const q = o?.get(p.k);
@@ -264,7 +277,7 @@ export const stream = (r: number, d: boolean, { g, b, md, f }: StreamSpec, l: nu
             };
           }),
         } as MetricData);
-      if (a) o = new Map(ps.map((p) => [p.k, p]));
+      if (a) o = m;
       if (d || a) z();
       t = e;
     },
