@@ -32,7 +32,8 @@ export const list = (v: unknown): string[] =>
  */
 export const flag = (v: unknown): boolean | undefined => {
   const s = typeof v == 'string' ? v.trim().toLowerCase() : v;
-  return s === true || s === '' || s == 'true' || s == 1 ? true : s === false || s == 'false' || s == 0 ? false : undefined;
+  // (`==` makes true 1 and false 0: the booleans need no case of their own)
+  return s === '' || s == 'true' || s == 1 ? true : s == 'false' || s == 0 ? false : undefined;
 };
 
 /**
@@ -165,16 +166,26 @@ export function check<T>(c: object, table: Record<string, Check>, defaults: Reco
 /**
  * The instrumentations that run, each with its options: `instrumentations` is a list of names
  * (`'fetch,xhr'`) or an object of name → `true`, `false` or options (names left out run);
- * `disabledInstrumentations` turns names off. Only names in `names` come back.
+ * `disabledInstrumentations` turns names off. Only names in `names` come back, each with a copy
+ * of its options in which `propagateTo` and `ignoreUrls` are {@link matchers} as the top-level
+ * keys are (a warning names `fetch.propagateTo`, ...), or `top`'s (checked) when it has none.
  */
-export function instrumentations(ch: unknown, off: string[], names: string[]): Record<string, object> {
+export function instrumentations(
+  ch: unknown,
+  off: string[],
+  names: string[],
+  top: { propagateTo?: unknown; ignoreUrls?: unknown } = {},
+): Record<string, object> {
   const obj = (ch && typeof ch == 'object' && !Array.isArray(ch) && ch) as Record<string, unknown> | false;
   const named = obj ? Object.keys(obj) : list(ch);
-  const out: Record<string, object> = {};
+  const out: Record<string, Record<string, unknown>> = {};
   for (const n of [...named, ...off]) if (!INSTRUMENTATIONS.includes(n)) warnConfig('instrumentations', n, names);
   for (const n of names) {
     const o = obj ? (flag(obj[n]) ?? obj[n] ?? true) : ch === undefined || named.includes(n);
-    if (o && !off.includes(n)) out[n] = typeof o == 'object' ? o : {};
+    if (o && !off.includes(n)) {
+      const x: Record<string, unknown> = (out[n] = { ...(typeof o == 'object' && o) });
+      for (const k of ['propagateTo', 'ignoreUrls'] as const) x[k] = k in x ? matchers(x[k], n + '.' + k) : top[k];
+    }
   }
   return out;
 }

@@ -113,6 +113,34 @@ describe('resolve', () => {
     expect(warnings()).toEqual(['otelite: invalid propagateTo "/[/"; using "skipped"']);
   });
 
+  it("converts an instrumentation's own propagateTo and ignoreUrls as the top-level ones, which fill in the rest", () => {
+    // (a regression: these reached the instrumentations as strings, so `/re/` was a URL prefix
+    // on the page's origin, which matched nothing)
+    const fetch = { propagateTo: '/^https:\\/\\/api\\./, https://b.example', redactUrl: (u: string) => u };
+    const c = resolve({
+      propagateTo: 'https://top.example',
+      ignoreUrls: '/ads/',
+      instrumentations: { fetch, xhr: { propagateTo: undefined, ignoreUrls: ['/\\/health$/i', /ads/] }, 'document-load': { ignoreUrls: '/\\.png$/' } },
+    });
+    const top = { propagateTo: ['https://top.example'], ignoreUrls: [/ads/] };
+    expect(c.instrumentations).toEqual({
+      fetch: { propagateTo: [/^https:\/\/api\./, 'https://b.example'], redactUrl: fetch.redactUrl, ignoreUrls: top.ignoreUrls },
+      // an option given as undefined is none, as when the instrumentation is made by hand
+      xhr: { propagateTo: [], ignoreUrls: [/\/health$/i, /ads/] },
+      'document-load': { propagateTo: top.propagateTo, ignoreUrls: [/\.png$/] },
+      'web-vitals': top,
+      errors: top,
+    });
+    // the caller's objects stay as they were
+    expect(fetch).toEqual({ propagateTo: '/^https:\\/\\/api\\./, https://b.example', redactUrl: fetch.redactUrl });
+    expect(warnings()).toEqual([]);
+    // the same diagnostic and safe default as the top-level keys: the bad entry is left out
+    const bad = resolve({ instrumentations: { fetch: { propagateTo: ['/[/', '/ok/'] }, xhr: { ignoreUrls: 'ftp://x' } } });
+    expect(bad.instrumentations.fetch).toEqual({ propagateTo: [/ok/], ignoreUrls: [] });
+    expect(bad.instrumentations.xhr).toEqual({ propagateTo: [], ignoreUrls: [] });
+    expect(warnings()).toEqual(['otelite: invalid fetch.propagateTo "/[/"; using "skipped"', 'otelite: invalid xhr.ignoreUrls "ftp://x"; using "skipped"']);
+  });
+
   it('takes objects: instrumentation options, session options, a sampler, a context manager, a hook', () => {
     const sampler = { shouldSample: () => ({ decision: 1 as const }), toString: () => 's' };
     const cm = { active: () => undefined };
@@ -124,7 +152,9 @@ describe('resolve', () => {
       redactUrl: () => 'gone',
     });
     expect(warnings()).toEqual([]);
-    expect(c.instrumentations).toEqual({ fetch: {}, 'document-load': {}, 'web-vitals': { attribution: true } });
+    // (each with the top-level URL options, which it may override)
+    const urls = { propagateTo: [], ignoreUrls: [] };
+    expect(c.instrumentations).toEqual({ fetch: urls, 'document-load': urls, 'web-vitals': { attribution: true, ...urls } });
     expect(c.session).toEqual({ storage: 'session', inactivityTimeoutMs: 1000 });
     expect(c.sampler).toBe(sampler);
     expect(c.contextManager).toBe(cm);

@@ -12,7 +12,10 @@ import type { SessionOptions } from './session';
 /** Names of the instrumentations the web distro runs. */
 export type InstrumentationName = 'fetch' | 'xhr' | 'document-load' | 'web-vitals' | 'errors';
 
-/** The options of each instrumentation (`propagateTo` and `ignoreUrls` default to the top-level ones). */
+/**
+ * The options of each instrumentation. `propagateTo` and `ignoreUrls` default to the top-level
+ * ones and take the same forms (a `/re/flags` string is a RegExp, a string may list several).
+ */
 export interface InstrumentationOptions {
   /** See `fetchInstrumentation`. */
   fetch?: HttpInstrumentationOptions;
@@ -128,7 +131,7 @@ export interface Resolved {
   propagateTo: UrlMatcher[];
   /** checked URL matchers */
   ignoreUrls: UrlMatcher[];
-  /** the options of the instrumentations that run */
+  /** the options of the instrumentations that run, each with its URL options checked (the top-level ones where it has none) */
   instrumentations: Partial<Record<InstrumentationName, object>>;
   /** session options, or false */
   session: SessionOptions | false;
@@ -168,10 +171,8 @@ const TABLE = {
   ...COMMON,
   transport: /* @__PURE__ */ oneOf('fetch,beacon'),
   temporalityPreference: /* @__PURE__ */ oneOf('cumulative,delta,lowmemory'),
-  session: (v: unknown) => {
-    const f = flag(v);
-    return v && typeof v == 'object' ? v : v == 'local' || v == 'session' ? { storage: v } : f === false ? f : f && {};
-  },
+  // an object, a storage name, or a flag: true is {} (the defaults), false off, else undefined
+  session: (v: unknown) => (v && typeof v == 'object' ? v : v == 'local' || v == 'session' ? { storage: v } : flag(v) && {}),
   redactQueryParams: list,
   redactUrl: isFunction,
   contextManager: /* @__PURE__ */ is((v: ContextManager) => typeof v.active == 'function'),
@@ -189,7 +190,7 @@ export function resolve(config: WebConfig): Resolved {
     debug: false,
   });
   if (c.serviceName) c.resourceAttributes['service.name'] = c.serviceName;
-  c.instrumentations = instrumentations(c.instrumentations, c.disabledInstrumentations, ALL);
+  c.instrumentations = instrumentations(c.instrumentations, c.disabledInstrumentations, ALL, c);
   c.redactUrl = redactor([...SECRET_PARAMS, ...c.redactQueryParams], c.redactUrl);
   return c;
 }

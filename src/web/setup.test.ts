@@ -9,6 +9,8 @@ import { propagation } from '../trace/propagation/api';
 import type { Instrumentation } from '../instrumentations/lib/types';
 import { init } from './index';
 import { metricsPipeline } from './metrics';
+import { fetchInstrumentation } from '../instrumentations/fetch/fetch';
+import type { WebConfig } from './config';
 import { initWith, type Parts } from './setup';
 
 type Sent = { url: string; body: Record<string, unknown[]> };
@@ -59,7 +61,7 @@ describe('initWith', () => {
     expect(log).toEqual([
       'fetch {"propagateTo":["https://api.example.com"],"ignoreUrls":[{}]}',
       'fetch on',
-      'errors {"propagateTo":["https://api.example.com"],"ignoreUrls":[{}],"resourceErrors":true}',
+      'errors {"resourceErrors":true,"propagateTo":["https://api.example.com"],"ignoreUrls":[{}]}',
       'errors on',
     ]);
     await o.shutdown();
@@ -254,6 +256,41 @@ describe('initWith', () => {
   it('applies the sampler config', () => {
     const o = initWith({ ...BASE, sampler: 'always_off' }, { instrumentations: {} });
     expect(o.getTracer('t').startSpan('s').isRecording()).toBe(false);
+  });
+
+  it("takes an instrumentation's own /re/ strings as RegExps, as the top-level keys (window.oteliteConfig, JSON)", async () => {
+    // a page at https://shop.example, as the snippet sees one
+    vi.stubGlobal('location', new URL('https://shop.example/cart'));
+    // (spans end at the response: Node has no resource timing entries to wait for)
+    vi.stubGlobal('PerformanceObserver', undefined);
+    const export_ = globalThis.fetch;
+    const hits: [string, string | null][] = [];
+    vi.stubGlobal('fetch', (url: string, init?: RequestInit) =>
+      url.startsWith('http://127.0.0.1:4318')
+        ? export_(url, init!)
+        : (hits.push([url, new Headers(init?.headers).get('traceparent')]), Promise.resolve(new Response('ok'))),
+    );
+    const o = initWith(
+      JSON.parse(
+        JSON.stringify({ ...BASE, instrumentations: { fetch: { propagateTo: '/^https:\\/\\/api\\./', ignoreUrls: ['/\\/health$/'] } } }),
+      ) as WebConfig,
+      { instrumentations: { fetch: fetchInstrumentation } },
+    );
+    await trace.getTracer('t').startActiveSpan('page', async (s) => {
+      for (const u of ['https://api.example.com/x', 'https://other.example/x', 'https://api.example.com/health']) await fetch(u);
+      s.end();
+    });
+    expect(hits.map(([u, tp]) => [u, !!tp])).toEqual([
+      ['https://api.example.com/x', true],
+      ['https://other.example/x', false],
+      ['https://api.example.com/health', false],
+    ]);
+    await o.forceFlush();
+    const spans = spansOf('traces').flatMap((r) => (r.scopeSpans as { spans: { attributes: [] }[] }[]).flatMap((ss) => ss.spans));
+    // no span for the ignored URL
+    expect(spans.map((s) => attrs(s.attributes)['url.full']).filter(Boolean)).toEqual(['https://api.example.com/x', 'https://other.example/x']);
+    expect(warn).not.toHaveBeenCalled();
+    await o.shutdown();
   });
 
   it('debug: diagnostics go to the console', () => {

@@ -144,7 +144,7 @@ function setup(c: Resolved, parts: Parts, g: Globals): Otelite {
       const f = parts.instrumentations[name] as ((o: object) => Instrumentation) | undefined;
       if (o && f && (i == 2 || i == 3) == late) {
         try {
-          const x = f({ propagateTo: c.propagateTo, ignoreUrls: c.ignoreUrls, ...o });
+          const x = f(o);
           x.enable();
           running.push(x);
         } catch (e) {

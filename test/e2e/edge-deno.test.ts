@@ -255,6 +255,42 @@ describe("otelite/deno with Deno's own telemetry (OTEL_DENO=true)", () => {
   }
 });
 
+describe('otelite/deno and --location', () => {
+  /** The fixture with no backend URL: its routes then fetch relative URLs (`/api/echo?...`). */
+  const relative = (flags: string[], config: object) =>
+    startDeno(script, { flags: ['--allow-net=127.0.0.1', ...flags], args: ['', JSON.stringify(config)], timeoutMs: 60_000 });
+
+  it('resolves relative URLs against it, as Deno does; it is no page origin: only propagateTo URLs get trace headers', async () => {
+    // the location is the backend's origin: with a page's same-origin rule, both would get headers
+    const d = await relative([`--location=${backend.url}/`], { endpoint: rcv.url, propagateTo: ['/[?&]id=dlocyes&/'] });
+    try {
+      for (const id of ['dlocyes', 'dlocno']) expect(await (await fetch(`${d.url}/html?id=${id}`)).text(), d.output.join('\n')).toBe(HTML);
+      for (const id of ['dlocyes', 'dlocno']) {
+        const [server] = await t().waitServer(`id=${id}`);
+        const [client] = await t().waitClients(server!);
+        expect(client!.attrs['url.full']).toBe(`${backend.url}/api/echo?id=${id}&from=html`);
+        expect(t().hits(id)[0]!.headers.traceparent, id).toBe(id == 'dlocyes' ? tpOf(client!) : undefined);
+      }
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it('without it, a relative URL fails as it does untraced, with no CLIENT span', async () => {
+    const d = await relative([], { endpoint: rcv.url });
+    try {
+      const plain = `http://127.0.0.1:${/PLAIN (\d+)/.exec(d.output.join('\n'))![1]}`;
+      const [a, b] = await Promise.all([d.url, plain].map((u) => fetch(`${u}/html?id=dnoloc`)));
+      expect([a!.status, await a!.text()]).toEqual([b!.status, await b!.text()]);
+      const [server] = await t().waitServer('id=dnoloc');
+      expect(server!.events!.map((e) => attrs(e.attributes))).toMatchObject([{ 'exception.type': 'TypeError', 'exception.message': expect.stringMatching(/URL/) }]);
+      expect(t().clientsOf(server!)).toEqual([]);
+    } finally {
+      await d.stop();
+    }
+  });
+});
+
 describe('otelite/deno config', () => {
   it('OTEL_SDK_DISABLED=true leaves the handler alone', async () => {
     const { d, url } = await serve({ env: { OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: rcv.url } });

@@ -101,4 +101,25 @@ describe('propagation rules', () => {
     vi.stubGlobal('location', { href: 'file:///x.html', origin: 'null' });
     expect(mayPropagate(urlRules({}), 'https://a.example/')).toBe(false);
   });
+
+  it('in the edge build, a location (Deno --location) is a base for relative URLs but no origin: only propagateTo', async () => {
+    vi.resetModules();
+    vi.doMock('../../lib/platform', () => ({ BROWSER: false }));
+    try {
+      const edge = await import('./url');
+      page('https://app.example.com/a/');
+      vi.stubGlobal('document', { baseURI: 'https://cdn.example.com/base/' });
+      // as Deno's fetch resolves it (there is no document at the edge)
+      expect(edge.httpUrl('b?x=1')?.href).toBe('https://app.example.com/a/b?x=1');
+      expect(mayPropagate(edge.urlRules({}), 'https://app.example.com/x')).toBe(false);
+      expect(mayPropagate(edge.urlRules({ propagateTo: [] }), 'https://app.example.com/x')).toBe(false);
+      const r = edge.urlRules({ propagateTo: ['/api', /^https:\/\/b\./] });
+      expect(mayPropagate(r, 'https://app.example.com/api/v1')).toBe(true);
+      expect(mayPropagate(r, 'https://app.example.com/x')).toBe(false);
+      expect(mayPropagate(r, 'https://b.example/x')).toBe(true);
+    } finally {
+      vi.doUnmock('../../lib/platform');
+      vi.resetModules();
+    }
+  });
 });

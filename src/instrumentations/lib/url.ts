@@ -1,4 +1,5 @@
 import { warnConfig } from '../../lib/diag';
+import { BROWSER } from '../../lib/platform';
 import type { HttpInstrumentationOptions, UrlMatcher } from './types';
 
 /** The globals read here, each possibly missing (workers have no document, edge runtimes no location). */
@@ -7,13 +8,14 @@ const G = globalThis as { document?: { baseURI?: string }; location?: { href?: s
 /**
  * `x` as an absolute URL when it is an http(s) one (only those are traced). Relative URLs
  * resolve as fetch and XHR resolve them: against the document's base URL (which honours
- * `<base href>`) or, in a worker, the worker's location; in Deno and workerd there is neither.
+ * `<base href>`) or, in a worker, the worker's location; in Deno against `--location` when it
+ * is given (workerd has none: there, as in Deno without it, fetch rejects a relative URL).
  */
 export function httpUrl(x: unknown): URL | undefined {
   try {
     const s = '' + (x as string);
     // an absolute URL needs no base, and parsing one costs as much as the URL (hot path)
-    const u = new URL(s, /^https?:\/\//i.test(s) ? undefined : G.document?.baseURI || G.location?.href);
+    const u = new URL(s, /^https?:\/\//i.test(s) ? undefined : (BROWSER && G.document?.baseURI) || G.location?.href);
     if (/^https?:$/.test(u.protocol)) return u;
   } catch {
     // not a URL: the runtime rejects the request itself
@@ -26,7 +28,11 @@ export interface UrlRules {
   /**
    * propagateTo, and the page's (or worker's) origin, read once: a document's origin never
    * changes, and Location's getters run security checks on every access, a cost the hot path
-   * would pay per request. An opaque origin (`null`) never matches an http(s) URL.
+   * would pay per request. An opaque origin (`null`) never matches an http(s) URL. Not at the
+   * edge (the edge build): Deno has a `location` when run with `--location`, but a server has
+   * no page whose origin would make a URL safe for trace headers; there only propagateTo
+   * decides (its default, every URL, is the adapters'; `[]` must mean none, as otelite/deno
+   * asks when Deno's own telemetry injects).
    */
   p: UrlMatcher[];
   /** ignoreUrls */
@@ -50,13 +56,13 @@ export const list = (key: string, v: unknown): UrlMatcher[] =>
     const u = typeof m == 'string' && httpUrl(m);
     if (m instanceof RegExp) return [m];
     if (u) return [u.href.replace(/\/$/, '')];
-    warnConfig(key, m, 'nothing');
+    warnConfig(key, m, 'skipped');
     return [];
   });
 
 /** Checks the options once, warning about each unusable entry. */
 export const urlRules = (o: HttpInstrumentationOptions): UrlRules => ({
-  p: list('propagateTo', o.propagateTo).concat(G.location?.origin || []),
+  p: list('propagateTo', o.propagateTo).concat((BROWSER && G.location?.origin) || []),
   i: list('ignoreUrls', o.ignoreUrls),
   x: o.redactUrl,
 });
