@@ -8,8 +8,10 @@
  * sits under `if (BROWSER)` or `BROWSER &&`/`BROWSER ?`, which esbuild folds away in the edge
  * build, together with whatever only that code used. Import it exactly as
  * `import { BROWSER } from '…/platform';` (the plugin looks for that line). The guards change
- * nothing where `BROWSER` is true, and nothing at the edge either: each guarded path also needs,
+ * nothing where `BROWSER` is true, and almost nothing at the edge: each guarded path also needs,
  * at run time, what only a page has (`document`, resource timing), which workerd and Deno lack.
+ * The exception is the same-origin rule of trace propagation (instrumentations/lib/url.ts): Deno
+ * run with `--location` has a `location`, but a server has no page origin to trust.
  * @packageDocumentation
  */
 

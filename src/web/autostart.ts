@@ -101,8 +101,16 @@ export function autostart(): void {
   try {
     const w = globalThis as Win;
     const script = (document.currentScript || document.querySelector('script[src*="otelite"]')) as HTMLScriptElement | null;
-    // the ESM builds beside the snippet (the package's dist/ layout): an IIFE cannot split them off itself
-    const load = (path: string): Promise<never> => import(new URL('min/' + path + '.js', (script && script.src) || location.href).href) as Promise<never>;
+    // the ESM builds beside the snippet (the package's dist/ layout): an IIFE cannot split them off
+    // itself. A file that does not load is a deployment mistake (only the IIFE hosted): said
+    // always, like bad config, since what needs it silently stops (a page's meters, B3 headers).
+    const load = (path: string): Promise<never> => {
+      const u = new URL('min/' + path + '.js', (script && script.src) || location.href).href;
+      return import(u).catch((e) => {
+        console.warn('otelite: could not load ' + u + ' (host dist/ whole, beside otelite.iife.js)');
+        throw e;
+      }) as Promise<never>;
+    };
     let sink: VitalSink | undefined;
     // dataset turns data-service-name into serviceName: the config keys as they are
     const sdk = initWith(

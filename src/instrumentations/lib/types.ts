@@ -17,7 +17,8 @@ export interface HttpInstrumentationOptions {
    * `baggage`: whatever the registered propagator writes). `traceparent` is not a CORS-safelisted
    * header, so a cross-origin server must allow it (`Access-Control-Allow-Headers`) or the
    * browser's preflight fails and so does the request: list only servers that do.
-   * Same-origin requests always receive them.
+   * In browsers, same-origin requests always receive them; at the edge (the edge build: Workers,
+   * Deno) only this list decides, as a server has no page origin.
    */
   propagateTo?: UrlMatcher | readonly UrlMatcher[];
   /** URLs not traced at all: no span, no header. */
