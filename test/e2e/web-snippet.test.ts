@@ -84,6 +84,15 @@ beforeAll(async () => {
       },
       '/framed': html(htmlPage({ head: tag('web-framed'), body: BODY(), scripts: ['/app.js'] }).replace('<body>', body)),
       '/sandbox': html(htmlPage({ body: `<iframe sandbox="allow-scripts" src="/framed" width="700" height="400"></iframe>` })),
+      // only the IIFE hosted, not dist/ whole: what it loads from min/ is missing
+      '/solo/otelite.iife.js': { file: distDir + '/otelite.iife.js', type: 'text/javascript' },
+      '/solo': html(
+        htmlPage({
+          head: tag('web-solo', { propagators: 'b3' }).replace('/dist/otelite.iife.js', '/solo/otelite.iife.js'),
+          body: BODY(),
+          scripts: ['/app.js'],
+        }).replace('<body>', body),
+      ),
       '/twice': html(htmlPage({ head: tag('web-twice') + tag('web-twice-2'), body: BODY(), scripts: ['/app.js'] }).replace('<body>', body)),
       '/slow-snippet.js': {
         async handler(_req, res) {
@@ -363,6 +372,23 @@ describe('hostile environments', () => {
     const span = await rcv.waitFor(() => byUrl(of('web-noxhr').spans(), 'from=nostorage'));
     expect(span.attrs['session.id']).toBe(sid);
     expect(p.problems()).toEqual([]);
+  });
+
+  it('only the IIFE hosted: a file it loads from min/ that is missing gets a warning, nothing throws', async () => {
+    const t = await open('/solo');
+    await t.page.evaluate(() => {
+      const o = (window as unknown as { otelite: { metrics: { getMeter(n: string): { createCounter(n: string): { add(v: number): void } } } } }).otelite;
+      o.metrics.getMeter('app').createCounter('solo.clicks').add(1);
+    });
+    const warned = (f: string) => t.console.some((m) => m.startsWith('warning: otelite: could not load ' + site.at('/solo/min/' + f)));
+    for (let i = 0; i < 40 && !(warned('propagators/b3.js') && warned('metrics.js')); i++) await t.page.waitForTimeout(50);
+    expect(warned('propagators/b3.js')).toBe(true);
+    expect(warned('metrics.js')).toBe(true);
+    // the page itself is unharmed: its requests go through (without B3, which never arrived)
+    const h = await run(t);
+    expect(h.fetch.b3).toBeUndefined();
+    // only the browser's own reports of the missing files
+    expect(t.problems([/404|Failed to fetch dynamically imported module|Failed to load resource/])).toEqual([]);
   });
 
   it('included twice: one warning, one setup, every request traced once', async () => {
