@@ -25,7 +25,9 @@ class Node implements Context {
   ) {}
 
   getValue(key: symbol): unknown {
-    for (let n: Node | undefined = this; n; n = n.p) if (n.k === key) return n.v;
+    // The root holds no value and is never compared: its key (undefined) against a symbol would
+    // make the comparison generic (a builtin call on every read, ~5% of a span's start).
+    for (let n: Node = this; n.p; n = n.p) if (n.k === key) return n.v;
   }
 
   setValue(key: symbol, value?: unknown): Context {

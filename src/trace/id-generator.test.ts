@@ -53,14 +53,14 @@ describe('RandomIdGenerator', () => {
     expect(spy).toHaveBeenCalledTimes(1);
   });
 
-  it('fills a 16 KiB pool per crypto call: 1024 trace ids or 2048 span ids, then refills', async () => {
+  it('fills a 64 KiB pool per crypto call: 4096 trace ids or 8192 span ids, then refills', async () => {
     const spy = vi.spyOn(crypto, 'getRandomValues');
     const g = await fresh();
-    for (let i = 0; i < 1024; i++) g.generateTraceId();
+    for (let i = 0; i < 4096; i++) g.generateTraceId();
     expect(spy).toHaveBeenCalledTimes(1);
     g.generateTraceId();
     expect(spy).toHaveBeenCalledTimes(2);
-    for (let i = 0; i < 2047; i++) g.generateSpanId(); // 16 + 2047 * 8 = 16392 > 16384
+    for (let i = 0; i < 8191; i++) g.generateSpanId(); // 16 + 8191 * 8 = 65544 > 65536
     expect(spy).toHaveBeenCalledTimes(3);
   });
 
@@ -77,8 +77,8 @@ describe('RandomIdGenerator', () => {
       Array.from({ length: n }, (_, i) => (((from + i + f) % 255) + 1).toString(16).padStart(2, '0')).join('');
     expect(g.generateSpanId()).toBe(hex(0, 8, 1));
     expect(g.generateTraceId()).toBe(hex(8, 16, 1));
-    // 8 + 16 + 2045 * 8 = 16384: the pool is used up exactly; the next id comes from a new fill
-    for (let i = 0; i < 2045; i++) g.generateSpanId();
+    // 8 + 16 + 8189 * 8 = 65536: the pool is used up exactly; the next id comes from a new fill
+    for (let i = 0; i < 8189; i++) g.generateSpanId();
     expect(g.generateSpanId()).toBe(hex(0, 8, 2));
   });
 
@@ -96,6 +96,16 @@ describe('RandomIdGenerator', () => {
     expect(isValidTraceId(t)).toBe(true);
     expect(calls).toBe(2); // the zero pool was used up and refilled
     expect(isValidSpanId(g.generateSpanId())).toBe(true);
+  });
+
+  it('a crypto that only ever returns zeros gets valid ids, and does not hang', async () => {
+    vi.spyOn(crypto, 'getRandomValues').mockImplementation(<T extends ArrayBufferView | null>(a: T): T => {
+      (a as unknown as Uint8Array).fill(0);
+      return a;
+    });
+    const g = await fresh();
+    expect(g.generateTraceId()).toBe('0'.repeat(31) + '1');
+    expect(g.generateSpanId()).toBe('0'.repeat(15) + '1');
   });
 
   it('skips just the zero id when only part of the pool is zero', async () => {

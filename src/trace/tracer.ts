@@ -62,7 +62,9 @@ export class SdkTracer implements Tracer {
       };
       if (!res.decision) return new NonRecordingSpan(y ? writeIds(sc, y, z, ps?.spanContext()) : sc);
       const pp = ps instanceof RecordingSpan ? ps : parent;
-      const span = new RecordingSpan(this.t, sc, String(name), kind, pp, o.startTime, o.links, y, z);
+      // (String() is a builtin call, even on a string)
+      const nm = typeof name == 'string' ? name : String(name);
+      const span = new RecordingSpan(this.t, sc, nm, kind, pp, o.startTime, o.links, y, z);
       if (res.attributes) span.setAttributes(res.attributes);
       if (o.attributes) span.setAttributes(o.attributes);
       for (const p of this.t.p) {
