@@ -5,10 +5,11 @@
 //
 //   npx otelite-receiver [--port 4318] [--host 127.0.0.1]
 //
-// It runs from a clone of the repository after `npm ci` (it builds demo/collector.ts with esbuild,
-// a devDependency, into node_modules/.cache on each start).
-import { build } from 'esbuild';
-import { mkdirSync } from 'node:fs';
+// From an installed package it runs dist/receiver/collector.js, which esbuild.config.mjs builds
+// with everything bundled (nothing beyond Node needed). From a clone of the repository (where
+// demo/collector.ts is) it builds demo/collector.ts with esbuild, a devDependency, into
+// node_modules/.cache on each start, so that edits to the collector show at once.
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -25,25 +26,37 @@ const port = Number(opt('port', process.env.PORT || 4318));
 const host = opt('host', '127.0.0.1');
 
 const demo = dirname(fileURLToPath(import.meta.url));
-const out = join(demo, '../node_modules/.cache/otelite-demo');
-mkdirSync(out, { recursive: true });
-await build({
-  entryPoints: [join(demo, 'collector.ts')],
-  outfile: join(out, 'collector.mjs'),
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'warning',
-});
-const { startCollector, exportSummary } = await import(pathToFileURL(join(out, 'collector.mjs')).href);
+const source = join(demo, 'collector.ts');
+/** the collector module and its page's files */
+let collectorFile = join(demo, '../dist/receiver/collector.js');
+let uiDir = join(demo, '../dist/receiver/ui');
+if (existsSync(source)) {
+  const { build } = await import('esbuild');
+  const out = join(demo, '../node_modules/.cache/otelite-demo');
+  mkdirSync(out, { recursive: true });
+  collectorFile = join(out, 'collector.mjs');
+  uiDir = join(demo, 'ui');
+  await build({
+    entryPoints: [source],
+    outfile: collectorFile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+} else if (!existsSync(collectorFile)) {
+  console.error(`otelite-receiver: ${collectorFile} is missing (in a clone of otelite: npm run build)`);
+  process.exit(1);
+}
+const { startCollector, exportSummary } = await import(pathToFileURL(collectorFile).href);
 let collector;
 try {
   collector = await startCollector({
     port,
     host,
-    uiDir: join(demo, 'ui'),
+    uiDir,
     onExport: (signal, n, errors) => console.log(`${new Date().toLocaleTimeString()} ${signal}: ${exportSummary(signal, n, errors)}`),
   });
 } catch (e) {

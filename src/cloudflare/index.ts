@@ -18,10 +18,71 @@ import type { Attributes } from '../lib/types';
 export type { EdgeConfig, SamplerName } from '../lib/edge/config';
 export type { RelayConfig } from '../lib/edge/relay';
 
-/** The part of the Workers `ExecutionContext` otelite uses. */
+// The handler shapes below are declared here (no dependency on @cloudflare/workers-types) as
+// the subset of workers-types' that a handler may use: a handler typed with workers-types
+// (`ExportedHandler<Env>`, `ExecutionContext`, `MessageBatch`) passes in, and one typed by
+// these passes where workers-types' are expected, both ways structurally.
+
+/** The Workers `ExecutionContext` (the third argument of every handler method), its stable part. */
 export interface ExecutionContextLike {
   /** Keeps the invocation alive until `promise` settles. */
   waitUntil(promise: Promise<unknown>): void;
+  /** On an uncaught exception, forwards the request to the origin instead of failing it. */
+  passThroughOnException(): void;
+}
+
+/** The `controller` argument of a Worker's `scheduled` handler (a Cron Trigger). */
+export interface ScheduledControllerLike {
+  /** When the invocation was scheduled, epoch ms. */
+  readonly scheduledTime: number;
+  /** The cron pattern that triggered it. */
+  readonly cron: string;
+  /** Asks the runtime not to retry this invocation if it fails. */
+  noRetry(): void;
+}
+
+/** One message of a Queues batch. */
+export interface MessageLike<Body = unknown> {
+  /** The message's id. */
+  readonly id: string;
+  /** When it was sent. */
+  readonly timestamp: Date;
+  /** The message's body. */
+  readonly body: Body;
+  /** How many times delivery has been attempted (1 the first time). */
+  readonly attempts: number;
+  /** Marks the message for redelivery. */
+  retry(options?: { delaySeconds?: number }): void;
+  /** Acknowledges the message: it is not redelivered, whatever happens to the batch. */
+  ack(): void;
+}
+
+/** The `batch` argument of a Worker's `queue` handler (a Queues consumer). */
+export interface MessageBatchLike<Body = unknown> {
+  /** The queue's name. */
+  readonly queue: string;
+  /** The messages of the batch. */
+  readonly messages: readonly MessageLike<Body>[];
+  /** Marks every message of the batch for redelivery. */
+  retryAll(options?: { delaySeconds?: number }): void;
+  /** Acknowledges every message of the batch. */
+  ackAll(): void;
+}
+
+/**
+ * A module Worker's handler object, as {@link instrument} takes it: `fetch`, `scheduled` and
+ * `queue` are traced; any other member (`email`, `tail`, your own) is kept as it is. Declared
+ * as methods, so that a handler whose parameters are typed more narrowly (workers-types'
+ * `ExecutionContext`, your own `MessageBatch<Body>`) still fits; a handler whose parameters
+ * are not typed gets these types.
+ */
+export interface WorkerHandler<E = Record<string, unknown>> {
+  /** An HTTP request: traced as a SERVER span. */
+  fetch?(request: Request, env: E, ctx: ExecutionContextLike): Response | Promise<Response>;
+  /** A Cron Trigger: traced as a span with `faas.trigger` `timer`. */
+  scheduled?(controller: ScheduledControllerLike, env: E, ctx: ExecutionContextLike): void | Promise<void>;
+  /** A Queues batch: traced as a CONSUMER span with `faas.trigger` `pubsub`. */
+  queue?(batch: MessageBatchLike, env: E, ctx: ExecutionContextLike): void | Promise<void>;
 }
 
 /** A config object, or a function that makes one from the worker's `env` (secrets and vars). */
@@ -78,9 +139,21 @@ function serve(s: EdgeSdk, m: string, x: never, keep: Keep, call: () => unknown)
  * methods get the very `request`, `env` and `ctx` objects the runtime passed, with `this` the
  * handler object. Other handler methods (`email`, `tail`, ...) pass through untraced.
  * Class-based entrypoints (`WorkerEntrypoint`) are not supported: they are returned unchanged.
+ *
+ * Types: parameters left unannotated get {@link WorkerHandler}'s (`Request`, `E`,
+ * {@link ExecutionContextLike}, ...). `E`, the type of `env`, comes from an annotated `env` of a
+ * handler method or of the config function (or `instrument<Env>(...)`), else it is
+ * `Record<string, unknown>`. The result has the handler's own type, so a handler typed with
+ * workers-types (`ExportedHandler<Env>`) stays one.
+ *
+ * @typeParam E - the type of the Worker's `env` (its bindings)
+ * @typeParam H - the handler object's own type, returned as it is
  */
-export function instrument<H extends object, E = Record<string, unknown>>(
-  handler: H,
+export function instrument<E = Record<string, unknown>, H extends WorkerHandler<E> = WorkerHandler<E> & Record<string, unknown>>(
+  // `& WorkerHandler<E>`: E is inferred from a handler's typed `env` parameter too, not only
+  // from the config function's (H alone would take E's default and reject an `env: Env`).
+  // H's default, for `instrument<Env>(...)`, keeps the handler's other members allowed.
+  handler: H & WorkerHandler<E>,
   config?: ConfigOrFactory<EdgeConfig, E>,
 ): H {
   if (typeof handler != 'object' || !handler) {

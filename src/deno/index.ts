@@ -20,17 +20,27 @@ import { isSpanContextValid } from '../trace/span-context';
 export type { EdgeConfig, SamplerName } from '../lib/edge/config';
 export type { RelayConfig } from '../lib/edge/relay';
 
-/** The second argument of a `Deno.serve` handler (only what otelite reads). */
+/**
+ * The second argument of a `Deno.serve` handler: Deno's `Deno.ServeHandlerInfo`, loosened to fit
+ * every listener kind (TCP, Unix socket, VSOCK) and a hand-written subset of it, so that a handler
+ * typed either way fits {@link DenoHandler}. Annotate `info: Deno.ServeHandlerInfo<Deno.NetAddr>`
+ * for Deno's exact types.
+ */
 export interface ServeHandlerInfoLike {
-  /** The peer's address. */
-  remoteAddr?: { hostname?: string };
+  /** The peer's address: `hostname` and `port` over TCP, `path` over a Unix socket. */
+  remoteAddr: { transport?: string; hostname?: string; port?: number; path?: string };
+  /** Settles when the response has been sent; rejects when it could not be. */
+  completed?: Promise<void>;
 }
 
 /**
- * A `Deno.serve` handler. Its second parameter is typed `never` so that handlers declaring
- * Deno's own `Deno.ServeHandlerInfo` (or nothing) fit; otelite reads only {@link ServeHandlerInfoLike}.
+ * A `Deno.serve` handler. An untyped handler gets these parameter types; one typed with Deno's
+ * own (`Deno.ServeHandler`, `Deno.ServeHandlerInfo<Deno.NetAddr>`) fits as well, since the
+ * parameters are compared both ways (a method's, not a function's: hence the indexed access).
  */
-export type DenoHandler = (request: Request, info: never) => Response | Promise<Response>;
+export type DenoHandler = {
+  m(request: Request, info: ServeHandlerInfoLike): Response | Promise<Response>;
+}['m'];
 
 /** The parts of the `Deno` global used here, all optional (Deno Deploy, older versions). */
 interface DenoLike {

@@ -27,7 +27,7 @@ export interface ReadableSpan {
   /** Its identity. */
   spanContext(): SpanContext;
   /** The parent's identity, when it has a parent. */
-  readonly parentSpanContext?: SpanContext;
+  readonly parentSpanContext?: SpanContext | undefined;
   /** Start, in epoch milliseconds. */
   readonly startTime: number;
   /** End, in epoch milliseconds (0 while running). */
