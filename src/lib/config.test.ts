@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { check, checkedValues, COMMON, flag, instrumentations, keyValues, list, matchers, patterns, propagatorFrom, withEnv } from './config';
+import { check, checkedValues, COMMON, endpoint, flag, instrumentations, keyValues, list, matchers, patterns, propagatorFrom, unknownNames, withEnv } from './config';
 
 let warn: ReturnType<typeof vi.spyOn>;
 beforeEach(() => {
@@ -14,6 +14,23 @@ describe('list, flag, keyValues', () => {
     expect(list(['a'])).toEqual(['a']);
     expect(list(undefined)).toEqual([]);
     expect(list(3)).toEqual([]);
+    expect(list('')).toEqual([]);
+    expect(list(' , ,')).toEqual([]);
+  });
+
+  it('keeps a /re/flags member whole across the commas of its expression', () => {
+    // (a regression: split at the comma of {1,2}, silently: two members that match nothing)
+    const re = '/^http:\\/\\/127\\.0\\.0\\.1:910[0-9]{1,2}\\/api\\//';
+    expect(list(re)).toEqual([re]);
+    expect(list(`https://a.example, ${re} ,/[,;]x/i,/b/`)).toEqual(['https://a.example', re, '/[,;]x/i', '/b/']);
+    expect(patterns(re, 'propagateTo')).toEqual([/^http:\/\/127\.0\.0\.1:910[0-9]{1,2}\/api\//]);
+    // a path is no expression: it ends at its comma, also before members that end with a slash
+    expect(list('/health, https://a.example/, /b/')).toEqual(['/health', 'https://a.example/', '/b/']);
+    expect(list('/health,/x{1,2}/')).toEqual(['/health', '/x{1,2}/']);
+    expect(list('/a,b, c')).toEqual(['/a', 'b', 'c']);
+    // what is not a list member of that kind splits as before: k=v lists, names
+    expect(list('a=/x,b=/y/')).toEqual(['a=/x', 'b=/y/']);
+    expect(list('fetch,xhr')).toEqual(['fetch', 'xhr']);
   });
 
   it('reads booleans the way data attributes and OTEL variables write them', () => {
@@ -65,6 +82,55 @@ describe('matchers', () => {
     expect(matchers(/y/g, 'ignoreUrls')).toEqual([/y/g]);
     expect(matchers(undefined, 'ignoreUrls')).toEqual([]);
   });
+
+  it('skips a string that is neither a URL nor a path (a host without its scheme) with a warning, on a page too', () => {
+    // (a regression: data-propagate-to="127.0.0.1:9102" was a relative path of the page, silently)
+    vi.stubGlobal('location', new URL('https://shop.example/cart/'));
+    try {
+      expect(matchers('api.example.com, 127.0.0.1:9102, /api, //cdn.example, https://b.example/, static/', 'propagateTo')).toEqual([
+        'https://shop.example/api',
+        'https://cdn.example',
+        'https://b.example',
+      ]);
+      expect(warnings()).toEqual([
+        'otelite: invalid propagateTo "api.example.com"; using "skipped"',
+        'otelite: invalid propagateTo "127.0.0.1:9102"; using "skipped"',
+        'otelite: invalid propagateTo "static/"; using "skipped"',
+      ]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    // without a page (a worker, Node): said once, not again by the URL check
+    expect(matchers(['api.example.com', '/api'], 'ignoreUrls')).toEqual([]);
+    expect(warnings().slice(3)).toEqual(['otelite: invalid ignoreUrls "api.example.com"; using "skipped"', 'otelite: invalid ignoreUrls "/api"; using "skipped"']);
+  });
+});
+
+describe('endpoint', () => {
+  it('keeps http(s) URLs and paths, leaves it unset when absent (the OTLP default)', () => {
+    for (const e of ['https://collector.example.com', 'http://127.0.0.1:4318/', '/otel', '//c.example', 'https://gw.example/otlp/v1']) expect(endpoint(e, 'endpoint')).toBe(e);
+    expect(endpoint(undefined, 'endpoint')).toBeUndefined();
+    expect(warnings()).toEqual([]);
+  });
+
+  it('an endpoint given but unusable exports nothing (not the localhost default), and says so', () => {
+    for (const e of ['127.0.0.1:9104', 'collector.example.com', '', 5]) expect(endpoint(e, 'endpoint')).toBe('');
+    expect(warnings()).toEqual([
+      'otelite: invalid endpoint "127.0.0.1:9104"; using "no export"',
+      'otelite: invalid endpoint "collector.example.com"; using "no export"',
+      'otelite: invalid endpoint ""; using "no export"',
+      'otelite: invalid endpoint 5; using "no export"',
+    ]);
+  });
+
+  it('a full signal URL (or a typo of one) stays the base URL, as the spec says, with a warning showing the URLs it makes', () => {
+    expect(endpoint('http://h:4318/v1/traces/', 'endpoint')).toBe('http://h:4318/v1/traces/');
+    expect(endpoint('https://h/v1/trace', 'endpoint')).toBe('https://h/v1/trace');
+    expect(warnings()).toEqual([
+      'otelite: invalid endpoint "http://h:4318/v1/traces/"; using "http://h:4318/v1/traces/v1/{signal}"',
+      'otelite: invalid endpoint "https://h/v1/trace"; using "https://h/v1/trace/v1/{signal}"',
+    ]);
+  });
 });
 
 describe('patterns', () => {
@@ -106,9 +172,10 @@ describe('check', () => {
       disabledInstrumentations: [],
       disabled: false,
     });
+    // (the sampler's default is the sampler factory's: said as "default", not as undefined)
     expect(warnings()).toEqual([
       'otelite: invalid config key "serviceNmae"; using "ignored"',
-      'otelite: invalid sampler 7; using undefined',
+      'otelite: invalid sampler 7; using "default"',
       'otelite: invalid disabled "maybe"; using false',
     ]);
   });
@@ -120,7 +187,22 @@ describe('check', () => {
     expect(instrumentations({ xhr: false, errors: { a: 1 }, fetch: 'false' }, [], names)).toEqual({ errors: { a: 1 } });
     // names of other distros are known (one OTEL_WEB_DISABLED_INSTRUMENTATIONS for page and worker)
     expect(instrumentations({ 'web-vitals': false, bogus: true }, [], ['fetch'])).toEqual({ fetch: {} });
-    expect(warnings()).toEqual(['otelite: invalid instrumentations "bogus"; using ["fetch"]']);
+    expect(warnings()).toEqual(['otelite: invalid instrumentations "bogus"; using "ignored"']);
+  });
+
+  it('names the key that gave an unknown instrumentation name, which is ignored', () => {
+    // (a regression: "invalid instrumentations "fetchh"; using [...all]", though xhr was off)
+    expect(instrumentations(undefined, ['xhr', 'fetchh'], ['fetch', 'xhr'])).toEqual({ fetch: {} });
+    expect(instrumentations('fetch,xhrr', [], ['fetch', 'xhr'])).toEqual({ fetch: {} });
+    expect(warnings()).toEqual([
+      'otelite: invalid disabledInstrumentations "fetchh"; using "ignored"',
+      'otelite: invalid instrumentations "xhrr"; using "ignored"',
+    ]);
+  });
+
+  it('unknownNames: one warning per name not known', () => {
+    unknownNames('config key', ['a', 'tpyo', 'b'], ['a', 'b']);
+    expect(warnings()).toEqual(['otelite: invalid config key "tpyo"; using "ignored"']);
   });
 });
 

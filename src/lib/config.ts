@@ -4,11 +4,12 @@
  * variables, see {@link withEnv}). The web distro checks every key against {@link COMMON} (plus
  * its own keys) with {@link check}; the edge adapters parse with the same helpers and leave the
  * checks to where the values are used (exporter, sampler, propagators), which a worker carries
- * anyway. A bad value gets one `console.warn` naming the key and the value, and a safe default.
+ * anyway, but for unknown keys ({@link unknownNames}, as `check` does) and {@link endpoint}.
+ * A bad value gets one `console.warn` naming the key and the value, and a safe default.
  * @packageDocumentation
  */
 import type { UrlMatcher } from '../instrumentations/lib/types';
-import { httpUrl } from '../instrumentations/lib/url';
+import { isUrlOrPath, list as urls } from '../instrumentations/lib/url';
 import { W3CBaggagePropagator } from '../trace/propagation/baggage';
 import { CompositePropagator } from '../trace/propagation/composite';
 import { W3CTraceContextPropagator } from '../trace/propagation/trace-context';
@@ -19,12 +20,22 @@ import { warnConfig } from './diag';
 /** Reads one environment variable; undefined when it is unset or cannot be read. */
 export type EnvReader = (key: string) => string | undefined;
 
-/** Every instrumentation name the `instrumentations` keys know (each distro runs those it has). */
-export const INSTRUMENTATIONS = ['fetch', 'xhr', 'document-load', 'web-vitals', 'errors'];
+/** Every instrumentation name the `instrumentations` keys know (each distro runs those it has), in the order the web distro enables them. */
+export const INSTRUMENTATIONS: ('fetch' | 'xhr' | 'document-load' | 'web-vitals' | 'errors')[] = ['fetch', 'xhr', 'document-load', 'web-vitals', 'errors'];
 
-/** Splits a comma-separated list, trimmed, empty members dropped (arrays pass through). */
+/**
+ * Splits a comma-separated list, trimmed, empty members dropped (arrays pass through): the one
+ * splitter of `data-*` attributes, `window.oteliteConfig` strings and `OTEL_*` variables. A comma
+ * inside braces or brackets does not split: it belongs to a regular expression's quantifier or
+ * class (`/^https:\/\/h:91[0-9]{1,2}\//`, `/[^,]+/`), which would otherwise become two members
+ * that match nothing. (Told by what follows the comma: a `}` or `]` before any `{` or `[`. That
+ * also keeps whole the bare expressions of `OTEL_WEB_EXCLUDED_URLS`, which have no slashes to
+ * tell them by, and it costs a third of the bytes of finding where a `/re/flags` member ends. A
+ * comma outside brackets still splits, also in an expression: `/a,b/` becomes a path `/a` and
+ * `b/`, which `matchers` warns about.)
+ */
 export const list = (v: unknown): string[] =>
-  Array.isArray(v) ? v : typeof v == 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  Array.isArray(v) ? v : typeof v == 'string' ? v.split(/,(?![^{[]*[}\]])/).map((s) => s.trim()).filter(Boolean) : [];
 
 /**
  * `true` for true, 1, `'true'` (any case), `'1'` and `''` (a bare data attribute); `false` for
@@ -95,11 +106,20 @@ export const patterns = (v: unknown, key: string): unknown[] =>
   });
 
 /**
- * URL matchers: {@link patterns}, whose strings must be http(s) URLs (relative ones resolve
- * against the page): a bad entry is reported, once, and left out.
+ * URL matchers: {@link patterns}, checked as the instrumentations check them (`list` of
+ * instrumentations/lib/url: strings become absolute http(s) URLs, paths resolve against the
+ * page), a bad entry reported, once, and left out. So is a string that is neither an http(s)
+ * URL nor a path ({@link isUrlOrPath}): `api.example.com` or `127.0.0.1:9102` is a relative path
+ * to the URL parser, a prefix under the page's own URL that no request to that host matches.
+ * (It is not read as `https://` and `http://` that host: trace headers go only where the config
+ * says, and guessing a scheme, plain http included, is not saying it; writing the origin is.
+ * At the edge, where nothing resolves relative URLs, the fetch instrumentation skips them.)
  */
 export const matchers = (v: unknown, key: string): UrlMatcher[] =>
-  patterns(v, key).filter((m) => m instanceof RegExp || httpUrl(m) || warnConfig(key, m, 'skipped')) as UrlMatcher[];
+  urls(
+    key,
+    patterns(v, key).filter((m) => typeof m != 'string' || isUrlOrPath(m) || warnConfig(key, m, 'skipped')),
+  );
 
 /**
  * Checks one key's value (undefined when absent): returns what to use, or undefined when the
@@ -125,13 +145,32 @@ export const isFunction: Check = /* @__PURE__ */ is((v) => typeof v == 'function
 /** Values kept as they are. */
 const any: Check = (v) => v;
 
+/**
+ * The `endpoint` check of both distros (the web table's and `resolveEdge`'s): an http(s) URL or
+ * a path (on the page's origin) as it is; absent, undefined (the exporters' default,
+ * http://localhost:4318, the OTLP spec's, for a local collector). One that is given but is
+ * neither becomes `''`, which exports nothing, with a warning saying so; not the default, which
+ * on a page is each visitor's own machine, where whatever listens would get the page's telemetry
+ * and its `headers` (an API key?), and where nothing listens every export fails; on a server it
+ * is as unlikely to be what was meant. A base URL that ends in `/v1/{word}` (a full signal URL,
+ * `/v1/traces`, or a typo of one) stays a base URL, as the spec says, with a warning that shows
+ * the URLs it makes. Checked here, once per config, rather than in each exporter (a page has
+ * three; the exporter fixture stays as small).
+ */
+export const endpoint: Check = (v, key) => {
+  if (v === undefined || isUrlOrPath(v)) {
+    if (/\/v1\/\w+\/*$/.test(v!)) warnConfig(key, v, v!.replace(/\/+$/, '') + '/v1/{signal}');
+    return v;
+  }
+  warnConfig(key, v, 'no export');
+  return '';
+};
+
 /** The keys every distro knows, and how each is checked. */
 export const COMMON: Record<string, Check> = {
   serviceName: /* @__PURE__ */ is((v) => typeof v == 'string' && v),
   resourceAttributes: /* @__PURE__ */ checkedValues(isAttributeValue),
-  // an http(s) URL, or a path on the page's origin (a regular expression: in Chromium the URL
-  // parser's first use costs the snippet's task 0.05 ms)
-  endpoint: /* @__PURE__ */ is((v) => typeof v == 'string' && /^(https?:\/\/[^\s/?#]|\/)/i.test(v)),
+  endpoint,
   headers: /* @__PURE__ */ checkedValues(),
   compression: /* @__PURE__ */ oneOf('gzip,none'),
   sampler: /* @__PURE__ */ is((v: { shouldSample?: unknown }) => typeof v == 'string' || typeof v.shouldSample == 'function'),
@@ -146,18 +185,29 @@ export const COMMON: Record<string, Check> = {
 };
 
 /**
+ * One warning for each of `names` that `known` does not have (a typo, most likely), which is
+ * ignored: config keys (`key` is `'config key'`: the web distro's {@link check} and the edge
+ * adapters' config say it the same way) and instrumentation names.
+ */
+export const unknownNames = (key: string, names: string[], known: string[]): void => {
+  for (const n of names) if (!known.includes(n)) warnConfig(key, n, 'ignored');
+};
+
+/**
  * `c` checked against `table`: an object with every key of the table, each value as its check
  * returned it, or `defaults`' value for the key when that was undefined. A bad value gets one
- * warning naming the key, the value and the default; so does a key `c` has and the table does
- * not (a typo). Never throws for bad values.
+ * warning naming the key, the value and the default (`"default"` when the default is the one of
+ * what uses the value: `unknown_service` or `resourceAttributes`' `service.name`, `gzip`, the
+ * stack context manager...); so does a key `c` has and the table does not (see
+ * {@link unknownNames}). Never throws for bad values.
  */
 export function check<T>(c: object, table: Record<string, Check>, defaults: Record<string, unknown> = { disabled: false }): T {
   const out: Record<string, unknown> = {};
-  for (const k in c) if (!(k in table)) warnConfig('config key', k, 'ignored');
+  unknownNames('config key', Object.keys(c), Object.keys(table));
   for (const k in table) {
     const v = (c as Record<string, unknown>)[k];
     const r = table[k](v, k);
-    if (v !== undefined && r === undefined) warnConfig(k, v, defaults[k]);
+    if (v !== undefined && r === undefined) warnConfig(k, v, defaults[k] ?? 'default');
     out[k] = r ?? defaults[k];
   }
   return out as T;
@@ -179,7 +229,9 @@ export function instrumentations(
   const obj = (ch && typeof ch == 'object' && !Array.isArray(ch) && ch) as Record<string, unknown> | false;
   const named = obj ? Object.keys(obj) : list(ch);
   const out: Record<string, Record<string, unknown>> = {};
-  for (const n of [...named, ...off]) if (!INSTRUMENTATIONS.includes(n)) warnConfig('instrumentations', n, names);
+  // each unknown name under the key that gave it
+  unknownNames('instrumentations', named, INSTRUMENTATIONS);
+  unknownNames('disabledInstrumentations', off, INSTRUMENTATIONS);
   for (const n of names) {
     const o = obj ? (flag(obj[n]) ?? obj[n] ?? true) : ch === undefined || named.includes(n);
     if (o && !off.includes(n)) {
@@ -216,9 +268,12 @@ export function propagatorFrom(
  * Two variables come parsed, as their config keys could not tell them from other strings:
  * `OTEL_WEB_EXCLUDED_URLS` (comma-separated regular expressions: `/re/` strings, which
  * {@link patterns} makes RegExps, a bad one skipped with a warning) and
- * `OTEL_WEB_DISABLED_INSTRUMENTATIONS` (the named ones turned off).
+ * `OTEL_WEB_DISABLED_INSTRUMENTATIONS` (the named ones turned off). With `keys` (the config's
+ * other keys, space-separated), a key of `config` that is neither one of the table's nor in
+ * `keys` gets the unknown-key warning ({@link unknownNames}; the table's names are shared, bytes
+ * a worker would otherwise carry twice).
  */
-export function withEnv<C extends object>(config: C, env: EnvReader): C {
+export function withEnv<C extends object>(config: C, env: EnvReader, keys?: string): C {
   const c = { ...config } as Record<string, unknown>;
   // the OTEL_* variables (less the prefix) and the keys they fill, in pairs (made here, not at
   // import: a bundle that does not call this function does not carry the table)
@@ -228,6 +283,7 @@ export function withEnv<C extends object>(config: C, env: EnvReader): C {
     'TRACES_SAMPLER_ARG samplerArg PROPAGATORS propagators WEB_EXCLUDED_URLS ignoreUrls ' +
     'WEB_DISABLED_INSTRUMENTATIONS instrumentations SDK_DISABLED disabled'
   ).split(' ');
+  if (keys) unknownNames('config key', Object.keys(config), ENV.concat(keys.split(' ')));
   for (let i = 0; i < ENV.length; i += 2) {
     const v = env('OTEL_' + ENV[i]);
     const k = ENV[i + 1]!;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { redactor, resolve } from './config';
+import { redactor, resolve, type WebConfig } from './config';
 
 let warn: ReturnType<typeof vi.spyOn>;
 beforeEach(() => {
@@ -182,25 +182,27 @@ describe('resolve', () => {
       contextManager: {} as never,
       serviceNmae: 'typo',
     } as never);
-    // in the order of the table (WebConfig's), the instrumentation names last
+    // in the order of the table (WebConfig's), the instrumentation names last, each under its
+    // key; "default" where what uses the value has the default (unknown_service, gzip, fetch,
+    // parentbased_always_on, none, the stack manager); an unusable endpoint exports nothing
     expect(warnings()).toEqual([
       'otelite: invalid config key "serviceNmae"; using "ignored"',
-      'otelite: invalid serviceName 42; using undefined',
-      'otelite: invalid endpoint "not a url at all:"; using undefined',
-      'otelite: invalid compression "brotli"; using undefined',
-      'otelite: invalid sampler 7; using undefined',
+      'otelite: invalid serviceName 42; using "default"',
+      'otelite: invalid endpoint "not a url at all:"; using "no export"',
+      'otelite: invalid compression "brotli"; using "default"',
+      'otelite: invalid sampler 7; using "default"',
       'otelite: invalid disabled "maybe"; using false',
-      'otelite: invalid transport "pigeon"; using undefined',
+      'otelite: invalid transport "pigeon"; using "default"',
       'otelite: invalid session "forever"; using {}',
-      'otelite: invalid redactUrl "x"; using undefined',
-      'otelite: invalid contextManager {}; using undefined',
+      'otelite: invalid redactUrl "x"; using "default"',
+      'otelite: invalid contextManager {}; using "default"',
       'otelite: invalid debug "loud"; using false',
-      'otelite: invalid instrumentations "bogus"; using ["fetch","xhr","document-load","web-vitals","errors"]',
-      'otelite: invalid instrumentations "nope"; using ["fetch","xhr","document-load","web-vitals","errors"]',
+      'otelite: invalid instrumentations "bogus"; using "ignored"',
+      'otelite: invalid disabledInstrumentations "nope"; using "ignored"',
     ]);
     expect(c).toMatchObject({
       resourceAttributes: {},
-      endpoint: undefined,
+      endpoint: '',
       compression: undefined,
       transport: undefined,
       sampler: undefined,
@@ -209,6 +211,25 @@ describe('resolve', () => {
       disabled: false,
       debug: false,
     });
+  });
+
+  it('data-disabled-instrumentations="xhr,fetchh": xhr off, the typo named under its key', () => {
+    const c = resolve({ disabledInstrumentations: 'xhr,fetchh' });
+    expect(Object.keys(c.instrumentations)).toEqual(['fetch', 'document-load', 'web-vitals', 'errors']);
+    expect(warnings()).toEqual(['otelite: invalid disabledInstrumentations "fetchh"; using "ignored"']);
+  });
+
+  it("takes other tools' data-* attributes on the snippet's tag (Next.js, Cloudflare) without a warning, and warns about typos", () => {
+    // what the snippet passes: the tag's dataset (data-nscript="afterInteractive", data-cfasync="false", data-servce-name)
+    const c = resolve({ serviceName: 'shop', nscript: 'afterInteractive', cfasync: 'false', servceName: 'typo' } as WebConfig);
+    expect(c.resourceAttributes).toEqual({ 'service.name': 'shop' });
+    expect(warnings()).toEqual(['otelite: invalid config key "servceName"; using "ignored"']);
+  });
+
+  it('a /re/ of data-propagate-to with commas inside stays one expression', () => {
+    const c = resolve({ propagateTo: '/^http:\\/\\/127\\.0\\.0\\.1:910[0-9]{1,2}\\/api\\//, https://b.example' });
+    expect(c.propagateTo).toEqual([/^http:\/\/127\.0\.0\.1:910[0-9]{1,2}\/api\//, 'https://b.example']);
+    expect(warnings()).toEqual([]);
   });
 
   it('says disabled', () => {

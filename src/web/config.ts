@@ -10,7 +10,7 @@ import type { WebVitalsOptions } from './lazy';
 import type { SessionOptions } from './session';
 
 /** Names of the instrumentations the web distro runs. */
-export type InstrumentationName = 'fetch' | 'xhr' | 'document-load' | 'web-vitals' | 'errors';
+export type InstrumentationName = (typeof INSTRUMENTATIONS)[number];
 
 /**
  * The options of each instrumentation. `propagateTo` and `ignoreUrls` default to the top-level
@@ -29,8 +29,11 @@ export interface InstrumentationOptions {
   errors?: ErrorsInstrumentationOptions;
 }
 
-/** Every instrumentation of the distro, in the order they are enabled. */
-export const ALL = INSTRUMENTATIONS as InstrumentationName[];
+/**
+ * Every instrumentation of the distro, in the order they are enabled (the shared list itself: an
+ * alias of it would cost the snippet a variable, 14 B gzip).
+ */
+export { INSTRUMENTATIONS as ALL };
 
 /**
  * Configuration of `init`, in DESIGN.md's vocabulary. Every key is optional.
@@ -48,7 +51,10 @@ export interface WebConfig {
   serviceName?: string;
   /** More resource attributes, as an object or `k=v,k2=v2` (values percent-decoded). */
   resourceAttributes?: Attributes | string;
-  /** The collector's base URL: signals go to `/v1/traces`, `/v1/metrics`, `/v1/logs` (`http://localhost:4318`). */
+  /**
+   * The collector's base URL, an http(s) URL or a path: signals go to `/v1/traces`, `/v1/metrics`,
+   * `/v1/logs` (`http://localhost:4318`). A value that is neither exports nothing (with a warning).
+   */
   endpoint?: string;
   /** Extra export headers, as an object or `k=v,k2=v2`. Never secrets: a page's visitors can read them. */
   headers?: Record<string, string> | string;
@@ -177,6 +183,13 @@ const TABLE = {
   redactUrl: isFunction,
   contextManager: /* @__PURE__ */ is((v: ContextManager) => typeof v.active == 'function'),
   debug: flag,
+  // Other tools' data-* attributes on the snippet's tag, taken without a warning (`list` never
+  // says a string is bad): Next.js's <Script> adds data-nscript to every script it renders, and
+  // Cloudflare asks for data-cfasync="false" to keep Rocket Loader off a script; a warning on
+  // every page view there would teach people to ignore otelite's warnings. (8 B gzip for the
+  // two; other tools' attributes keep the warning: each name costs bytes in every snippet.)
+  nscript: list,
+  cfasync: list,
 };
 
 /**
@@ -190,7 +203,7 @@ export function resolve(config: WebConfig): Resolved {
     debug: false,
   });
   if (c.serviceName) c.resourceAttributes['service.name'] = c.serviceName;
-  c.instrumentations = instrumentations(c.instrumentations, c.disabledInstrumentations, ALL, c);
+  c.instrumentations = instrumentations(c.instrumentations, c.disabledInstrumentations, INSTRUMENTATIONS, c);
   c.redactUrl = redactor([...SECRET_PARAMS, ...c.redactQueryParams], c.redactUrl);
   return c;
 }

@@ -293,6 +293,18 @@ describe('initWith', () => {
     await o.shutdown();
   });
 
+  it('an unusable endpoint (data-endpoint="127.0.0.1:9104"): one warning saying nothing is exported, and nothing is', async () => {
+    const o = initWith({ endpoint: '127.0.0.1:9104', compression: 'none' }, { instrumentations: {}, metrics: metricsPipeline });
+    o.getTracer('t').startSpan('s').end();
+    logs.getLogger('l').emit({ body: 'b' });
+    metrics.getMeter('m').createCounter('c').add(1);
+    await o.forceFlush();
+    await o.shutdown();
+    // (traces, logs and metrics exporters: one warning for the one config)
+    expect(warn.mock.calls.map((c: unknown[]) => c[0])).toEqual(['otelite: invalid endpoint "127.0.0.1:9104"; using "no export"']);
+    expect(sent).toEqual([]);
+  });
+
   it('debug: diagnostics go to the console', () => {
     initWith({ ...BASE, debug: true }, { instrumentations: {} });
     expect((globals().d as unknown[])[0]).toBe(console);

@@ -12,8 +12,10 @@ export interface OTLPExporterConfig {
    */
   url?: string;
   /**
-   * The collector's base URL; `/v1/traces`, `/v1/metrics` or `/v1/logs` is appended
-   * (`OTEL_EXPORTER_OTLP_ENDPOINT`). Default `http://localhost:4318`.
+   * The collector's base URL, an http(s) URL or a path (`/otel`, on the page's origin);
+   * `/v1/traces`, `/v1/metrics` or `/v1/logs` is appended (`OTEL_EXPORTER_OTLP_ENDPOINT`).
+   * Default `http://localhost:4318`. One that is given but is neither exports nothing (with a
+   * warning), rather than the default.
    */
   endpoint?: string;
   /**

@@ -471,6 +471,26 @@ describe('config', () => {
     expect(warn).toHaveBeenCalledTimes(4);
     expect(await sendP(s, [1])).toEqual({ code: 0 });
   });
+
+  it("an empty endpoint (what the distros' check makes of an unusable one) exports nothing", async () => {
+    const fetch = vi.spyOn(globalThis, 'fetch');
+    const t = new OTLPTraceExporter({ endpoint: '' });
+    const l = createOtlpSender({ endpoint: '' }, 'logs', enc);
+    expect((await sendP(t, spans(1))).code).toBe(1);
+    expect((await sendP(l, [1])).code).toBe(1);
+    expect(t.dropped + l.dropped).toBe(2);
+    expect(fetch).not.toHaveBeenCalled();
+    // a full URL wins over it
+    server.use(http.post('http://collector.test/v1/x', () => new HttpResponse(null)));
+    expect(await sendP(createOtlpSender({ url: 'http://collector.test/v1/x', endpoint: '' }, 'traces', enc), [1])).toEqual({ code: 0 });
+  });
+
+  it('a full signal URL as endpoint is still the base URL (the spec)', async () => {
+    const got: string[] = [];
+    server.use(http.post('http://full.test/*', ({ request }) => (got.push(request.url), new HttpResponse(null))));
+    expect(await sendP(new OTLPTraceExporter({ endpoint: 'http://full.test/v1/traces/', compression: 'none' }), spans(1))).toEqual({ code: 0 });
+    expect(got).toEqual(['http://full.test/v1/traces/v1/traces']);
+  });
 });
 
 describe('retryAfterMillis', () => {

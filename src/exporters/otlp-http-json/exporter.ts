@@ -155,7 +155,10 @@ export class OtlpExporter<T, I = T[]> implements OtlpSender<T> {
       return v === undefined ? d : ok(v) ? (v as V) : (warnConfig(k, v, d), d);
     };
     const oneOf = (k: keyof OTLPExporterConfig, a: string, b: string): boolean => pick(k, a, (v) => v == a || v == b) != a;
-    const url = pick('url', '') || pick('endpoint', 'http://localhost:4318').replace(/\/+$/, '') + '/v1/' + signal;
+    // (an empty endpoint exports nothing: it is what the distros' config check, `endpoint` in
+    // lib/config.ts, makes of an unusable one, with a warning saying so)
+    const base = pick('endpoint', 'http://localhost:4318');
+    const url = pick('url', '') || (base && base.replace(/\/+$/, '') + '/v1/' + signal);
     const extra = pick<Record<string, string>>('headers', {});
     const zip = !oneOf('compression', 'gzip', 'none');
     const bcn = oneOf('transport', 'fetch', 'beacon');
@@ -168,7 +171,8 @@ export class OtlpExporter<T, I = T[]> implements OtlpSender<T> {
     if (bcn && Object.keys(extra).length) warnConfig('headers', extra, {});
 
     const jobs = new Set<Job<T>>();
-    let down = false;
+    // (no URL: nothing to export to, as after shutdown)
+    let down = !url;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const me = this;
     const fail = (why: unknown): ExportResult => ({ code: 1, error: new Error(signal + ' export ' + why) });

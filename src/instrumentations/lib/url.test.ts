@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { httpUrl, matches, urlRules, type UrlRules } from './url';
+import { httpUrl, isUrlOrPath, matches, urlRules, type UrlRules } from './url';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -47,6 +47,11 @@ describe('urlRules and matches', () => {
     page('https://app.example.com/shop/cart');
     const { i } = urlRules({ ignoreUrls: ['/health', 'static/'] });
     expect(i).toEqual(['https://app.example.com/health', 'https://app.example.com/shop/static']);
+  });
+
+  it('isUrlOrPath: http(s) URLs and paths', () => {
+    for (const s of ['https://a.example', 'HTTP://a:1/x', '/', '/v1', '//cdn.example']) expect(isUrlOrPath(s), s).toBe(true);
+    for (const s of ['a.example', '127.0.0.1:4318', 'ftp://x', 'static/', '', 42, undefined]) expect(isUrlOrPath(s), String(s)).toBe(false);
   });
 
   it('warns once per unusable entry and keeps the others', () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { matches, urlRules } from '../../instrumentations/lib/url';
-import { objectEnv, resolveEdge } from './config';
+import { objectEnv, resolveEdge, type EdgeConfig } from './config';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -93,6 +93,49 @@ describe('resolveEdge', () => {
     // a bad expression is skipped with one warning, other bad entries are the fetch instrumentation's to report
     expect(resolveEdge({ propagateTo: ['/[/', '/ok/'] }, objectEnv({})).propagateTo).toEqual([/ok/]);
     expect(warn.mock.calls.map((x) => x[0])).toEqual(['otelite: invalid propagateTo "/[/"; using "skipped"']);
+  });
+
+  it('warns about unknown config keys as the web distro does (one helper), not about its own keys nor variables', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    expect(resolveEdge({ serviceName: 'x', tpyo: 1 } as EdgeConfig, env).resourceAttributes).toMatchObject({ 'service.name': 'x' });
+    expect(warn.mock.calls.map((x) => x[0])).toEqual(['otelite: invalid config key "tpyo"; using "ignored"']);
+    warn.mockClear();
+    const every: Required<EdgeConfig> & { maxRetryElapsedMillis: number; timeoutMillis: number; concurrencyLimit: number } = {
+      serviceName: 's',
+      resourceAttributes: {},
+      endpoint: 'https://collector.example.com',
+      headers: {},
+      compression: 'gzip',
+      sampler: 'always_on',
+      samplerArg: 1,
+      propagators: ['tracecontext'],
+      propagateTo: [],
+      ignoreUrls: [],
+      instrumentations: { fetch: true },
+      disabled: false,
+      exporter: { export: () => {}, shutdown: async () => {} },
+      acceptRemoteContext: true,
+      serverTiming: 'html',
+      captureQuery: true,
+      route: () => undefined,
+      // the exporter's options, which reach it (not in EdgeConfig, but not ignored either)
+      maxRetryElapsedMillis: 1,
+      timeoutMillis: 1,
+      concurrencyLimit: 1,
+    };
+    resolveEdge(every, env);
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('checks the endpoint as the web distro does: an unusable one exports nothing, with one warning', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    expect(resolveEdge({}, objectEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: '127.0.0.1:4318' })).endpoint).toBe('');
+    expect(resolveEdge({ endpoint: 'https://c.example/v1/traces' }, objectEnv({})).endpoint).toBe('https://c.example/v1/traces');
+    expect(resolveEdge({}, objectEnv({})).endpoint).toBeUndefined();
+    expect(warn.mock.calls.map((x) => x[0])).toEqual([
+      'otelite: invalid endpoint "127.0.0.1:4318"; using "no export"',
+      'otelite: invalid endpoint "https://c.example/v1/traces"; using "https://c.example/v1/traces/v1/{signal}"',
+    ]);
   });
 
   it('keeps the adapter keys as given, with their defaults', () => {

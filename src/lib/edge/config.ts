@@ -8,7 +8,7 @@ import type { UrlMatcher } from '../../instrumentations/lib/types';
 import type { TextMapPropagator } from '../../trace/propagation/types';
 import type { Sampler } from '../../trace/sampler';
 import type { SpanExporter } from '../../trace/sdk-types';
-import { keyValues, list, patterns, withEnv, type EnvReader } from '../config';
+import { endpoint, keyValues, list, patterns, withEnv, type EnvReader } from '../config';
 import type { Attributes } from '../types';
 
 export type { EnvReader } from '../config';
@@ -34,7 +34,7 @@ export interface EdgeConfig {
   /**
    * The collector's base URL; spans go to `{endpoint}/v1/traces` (`OTEL_EXPORTER_OTLP_ENDPOINT`;
    * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is used as the full URL when set). Default
-   * `http://localhost:4318`.
+   * `http://localhost:4318`; a value that is not an http(s) URL exports nothing (with a warning).
    */
   endpoint?: string;
   /** Extra export headers, e.g. the collector's API key (`OTEL_EXPORTER_OTLP_HEADERS`, `k=v,k2=v2`). */
@@ -137,14 +137,19 @@ export interface ResolvedEdge extends ServerOptions {
  * are checked where they are used, each with one warning and a safe default: the exporter checks
  * its options, `samplerFromName` the sampler, `propagatorFrom` the propagators, the fetch
  * instrumentation `propagateTo` and `ignoreUrls`. A worker carries no more than that (the web
- * distro's full table also warns about unknown keys, at about 0.2 KB gzip more).
+ * distro's full table costs about 0.2 KB gzip more), but for the endpoint (`endpoint`, the web
+ * distro's check) and one list of the keys: a key the config has and {@link EdgeConfig} does
+ * not gets the web distro's warning (`withEnv` with its `keys`, `unknownNames`).
  */
 export function resolveEdge(config: EdgeConfig, env: EnvReader): ResolvedEdge {
-  const c = withEnv(config, env);
+  // EdgeConfig's keys besides those of OTEL_* variables, and the exporter's number options,
+  // which reach it too (see the SDK): other keys get a warning
+  const c = withEnv(config, env, 'propagateTo exporter acceptRemoteContext serverTiming captureQuery route timeoutMillis concurrencyLimit maxRetryElapsedMillis');
   return {
     ...c,
     resourceAttributes: { ...keyValues(c.resourceAttributes, 'resourceAttributes'), ...(c.serviceName && { 'service.name': c.serviceName }) },
     headers: keyValues(c.headers, 'headers'),
+    endpoint: endpoint(c.endpoint, 'endpoint') as string | undefined,
     // enumerations are case-insensitive (the SDK environment spec); the exporter checks the value
     compression: (c.compression && String(c.compression).trim().toLowerCase()) as ResolvedEdge['compression'],
     propagators: list(c.propagators || 'tracecontext,baggage'),
