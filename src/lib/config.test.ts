@@ -144,6 +144,8 @@ describe('patterns', () => {
     ]);
     expect(warnings()).toEqual(['otelite: invalid propagateTo "/[/"; using "skipped"']);
     expect(patterns('/^https:\\/\\/cdn\\./, https://b.example', 'ignoreUrls')).toEqual([/^https:\/\/cdn\./, 'https://b.example']);
+    // a protocol-relative URL, not the expression /\/cdn.example/ (which would match it anywhere)
+    expect(patterns('//cdn.example/x/', 'propagateTo')).toEqual(['//cdn.example/x/']);
     const re = /y/;
     expect(patterns(re, 'ignoreUrls')[0]).toBe(re);
     expect(patterns(undefined, 'ignoreUrls')).toEqual([]);
@@ -244,7 +246,7 @@ describe('withEnv', () => {
       samplerArg: '0.25',
       propagators: 'TraceContext, baggage',
       // regular expressions in the form the config writes them; the checks make them RegExps
-      ignoreUrls: ['/^https://ads\\./', '//health$/'],
+      ignoreUrls: ['/^https://ads\\./', '/\\/health$/'],
       instrumentations: { xhr: false, fetch: false },
       disabled: 'TRUE',
     });

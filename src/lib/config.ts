@@ -92,11 +92,13 @@ export const checkedValues =
  * config gives them: a `/re/flags` string (the way to write a RegExp where only strings fit:
  * data attributes, `OTEL_WEB_EXCLUDED_URLS`, JSON) becomes that RegExp, a bad expression is
  * reported, once, and left out. Other strings stay as they are: {@link matchers} checks them
- * as URLs, the edge leaves that to the fetch instrumentation.
+ * as URLs, the edge leaves that to the fetch instrumentation. A string that starts with `//` is
+ * a protocol-relative URL (`//cdn.example/x`), never an expression (none starts with a `/`
+ * unescaped): read as one it would match that text anywhere in any URL.
  */
 export const patterns = (v: unknown, key: string): unknown[] =>
   (v instanceof RegExp ? [v] : list(v)).flatMap((m) => {
-    const re = typeof m == 'string' && /^\/(.+)\/([a-z]*)$/.exec(m);
+    const re = typeof m == 'string' && /^\/([^/].*)\/([a-z]*)$/.exec(m);
     try {
       return [re ? new RegExp(re[1], re[2]) : m];
     } catch {
@@ -291,7 +293,8 @@ export function withEnv<C extends object>(config: C, env: EnvReader, keys?: stri
       c[k] ??=
         k == 'ignoreUrls'
           ? // regular expressions, written as the config writes them (see `patterns`)
-            list(v).map((s) => '/' + s + '/')
+            // (a leading "/" escaped: `//…` reads as a protocol-relative URL)
+            list(v).map((s) => '/' + s.replace(/^\//, '\\/') + '/')
           : k == 'instrumentations'
             ? Object.fromEntries(list(v).map((n) => [n, false]))
             : v;
