@@ -353,6 +353,21 @@ describe('cardinality limit', () => {
     expect(pts.map((p) => p.attributes)).toEqual([{ i: 3 }, { i: 2 }]);
   });
 
+  it('observable, delta: a set that overflowed before and has its own point now starts afresh', async () => {
+    const { reader, meter } = setup({ temporality: 'delta', cardinalityLimit: 2 });
+    let round = 0;
+    meter.createObservableCounter('o').addCallback((r) => {
+      if (round++ == 0) for (const [k, v] of [['a', 10], ['b', 10], ['c', 5]] as const) r.observe(v, { k });
+      else r.observe(7, { k: 'c' });
+    });
+    expect(values(byName(await reader.collect()).o)).toEqual({ '{"k":"a"}': 10, '{"k":"b"}': 10, '{"otel.metric.overflow":true}': 5 });
+    tick(1000);
+    const pts = byName(await reader.collect()).o.dataPoints as DataPoint<number>[];
+    // not 7 - 5 (the overflow point of the round before), and its own start time
+    expect(pts.map((p) => [p.attributes, p.value])).toEqual([[{ k: 'c' }, 7]]);
+    expect(pts[0]!.startTime).toBe(T0);
+  });
+
   it('takes the limit from a view first, then the reader, then the provider', async () => {
     const { reader, meter } = setup(
       { cardinalityLimit: 2 },

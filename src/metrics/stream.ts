@@ -185,8 +185,8 @@ export const stream = (r: number, d: boolean, { g, b, md, f }: StreamSpec, l: nu
   /** points, in creation order (the overflow point included) */
   let ps: Point[];
   /**
-   * observable streams: the previous collection's points by canonical key (its whole key map:
-   * every point is there under its own key too)
+   * observable streams: the previous collection's key map (every point under its own key, and
+   * aliases: see where it is read)
    */
   let o: Map<string, Point> | undefined;
   /** start of the current delta interval: the previous collection, or the instrument's creation */
@@ -260,7 +260,9 @@ export const stream = (r: number, d: boolean, { g, b, md, f }: StreamSpec, l: nu
           dataPoints: ps.map((p) => {
             let v: number | Histogram = p.v;
             const q = o?.get(p.k);
-            if (q) {
+            // (the map also holds aliases: a set that went to the overflow point is there under
+            // its own key, pointing at that point, which is not this series' past)
+            if (q && q.k == p.k) {
               // observed again: the series keeps its start; a delta is the change since the
               // previous collection (a monotonic value that went down was reset: from zero)
               p.s = q.s;
