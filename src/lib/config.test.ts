@@ -18,17 +18,19 @@ describe('list, flag, keyValues', () => {
     expect(list(' , ,')).toEqual([]);
   });
 
-  it('keeps a /re/flags member whole across the commas of its expression', () => {
+  it('keeps a /re/flags member of a URL pattern list whole across the commas of its expression', () => {
     // (a regression: split at the comma of {1,2}, silently: two members that match nothing)
     const re = '/^http:\\/\\/127\\.0\\.0\\.1:910[0-9]{1,2}\\/api\\//';
-    expect(list(re)).toEqual([re]);
-    expect(list(`https://a.example, ${re} ,/[,;]x/i,/b/`)).toEqual(['https://a.example', re, '/[,;]x/i', '/b/']);
-    expect(patterns(re, 'propagateTo')).toEqual([/^http:\/\/127\.0\.0\.1:910[0-9]{1,2}\/api\//]);
+    const RE = /^http:\/\/127\.0\.0\.1:910[0-9]{1,2}\/api\//;
+    expect(patterns(re, 'propagateTo')).toEqual([RE]);
+    expect(patterns(`https://a.example, ${re} ,/[,;]x/i,/b/`, 'propagateTo')).toEqual(['https://a.example', RE, /[,;]x/i, /b/]);
     // a path is no expression: it ends at its comma, also before members that end with a slash
-    expect(list('/health, https://a.example/, /b/')).toEqual(['/health', 'https://a.example/', '/b/']);
-    expect(list('/health,/x{1,2}/')).toEqual(['/health', '/x{1,2}/']);
-    expect(list('/a,b, c')).toEqual(['/a', 'b', 'c']);
-    // what is not a list member of that kind splits as before: k=v lists, names
+    expect(patterns('/health, https://a.example/, /b/', 'ignoreUrls')).toEqual(['/health', 'https://a.example/', /b/]);
+    expect(patterns('/health,/x{1,2}/', 'ignoreUrls')).toEqual(['/health', /x{1,2}/]);
+    expect(patterns('/a,b, c', 'ignoreUrls')).toEqual(['/a', 'b', 'c']);
+    // a k=v member or a /re/ after the comma splits, whatever brackets its value has
+    expect(keyValues('authorization=Basic x,x-tag=a}', 'headers')).toEqual({ authorization: 'Basic x', 'x-tag': 'a}' });
+    expect(patterns('/a/,/\\]/', 'ignoreUrls')).toEqual([/a/, /\]/]);
     expect(list('a=/x,b=/y/')).toEqual(['a=/x', 'b=/y/']);
     expect(list('fetch,xhr')).toEqual(['fetch', 'xhr']);
   });
@@ -114,18 +116,22 @@ describe('endpoint', () => {
   });
 
   it('an endpoint given but unusable exports nothing (not the localhost default), and says so', () => {
-    for (const e of ['127.0.0.1:9104', 'collector.example.com', '', 5]) expect(endpoint(e, 'endpoint')).toBe('');
+    for (const e of ['127.0.0.1:9104', 'collector.example.com', '', 5, 'https:// collector.example.com', 'https://']) expect(endpoint(e, 'endpoint')).toBe('');
     expect(warnings()).toEqual([
       'otelite: invalid endpoint "127.0.0.1:9104"; using "no export"',
       'otelite: invalid endpoint "collector.example.com"; using "no export"',
       'otelite: invalid endpoint ""; using "no export"',
       'otelite: invalid endpoint 5; using "no export"',
+      'otelite: invalid endpoint "https:// collector.example.com"; using "no export"',
+      'otelite: invalid endpoint "https://"; using "no export"',
     ]);
   });
 
   it('a full signal URL (or a typo of one) stays the base URL, as the spec says, with a warning showing the URLs it makes', () => {
     expect(endpoint('http://h:4318/v1/traces/', 'endpoint')).toBe('http://h:4318/v1/traces/');
     expect(endpoint('https://h/v1/trace', 'endpoint')).toBe('https://h/v1/trace');
+    // a gateway's base URL that merely ends in /v1/<word> is not one
+    expect(endpoint('https://gw.example/api/v1/otlp', 'endpoint')).toBe('https://gw.example/api/v1/otlp');
     expect(warnings()).toEqual([
       'otelite: invalid endpoint "http://h:4318/v1/traces/"; using "http://h:4318/v1/traces/v1/{signal}"',
       'otelite: invalid endpoint "https://h/v1/trace"; using "https://h/v1/trace/v1/{signal}"',

@@ -28,14 +28,15 @@ export const INSTRUMENTATIONS: ('fetch' | 'xhr' | 'document-load' | 'web-vitals'
  * splitter of `data-*` attributes, `window.oteliteConfig` strings and `OTEL_*` variables. A comma
  * inside braces or brackets does not split: it belongs to a regular expression's quantifier or
  * class (`/^https:\/\/h:91[0-9]{1,2}\//`, `/[^,]+/`), which would otherwise become two members
- * that match nothing. (Told by what follows the comma: a `}` or `]` before any `{` or `[`. That
- * also keeps whole the bare expressions of `OTEL_WEB_EXCLUDED_URLS`, which have no slashes to
- * tell them by, and it costs a third of the bytes of finding where a `/re/flags` member ends. A
- * comma outside brackets still splits, also in an expression: `/a,b/` becomes a path `/a` and
- * `b/`, which `matchers` warns about.)
+ * that match nothing. (Told by what follows the comma: a `}` or `]` before any `{`, `[`, `=` or
+ * `/`. So a `k=v` member (headers, resource attributes) or a `/re/` one after the comma always
+ * splits, whatever brackets its value has; the bare expressions of `OTEL_WEB_EXCLUDED_URLS`,
+ * which have no slashes to tell them by, stay whole; and it costs a third of the bytes of
+ * finding where a `/re/flags` member ends. A comma outside brackets still splits, also in an
+ * expression: `/a,b/` becomes a path `/a` and `b/`, which `matchers` warns about.)
  */
 export const list = (v: unknown): string[] =>
-  Array.isArray(v) ? v : typeof v == 'string' ? v.split(/,(?![^{[]*[}\]])/).map((s) => s.trim()).filter(Boolean) : [];
+  Array.isArray(v) ? v : typeof v == 'string' ? v.split(/,(?![^{[=/]*[}\]])/).map((s) => s.trim()).filter(Boolean) : [];
 
 /**
  * `true` for true, 1, `'true'` (any case), `'1'` and `''` (a bare data attribute); `false` for
@@ -115,7 +116,8 @@ export const patterns = (v: unknown, key: string): unknown[] =>
  * to the URL parser, a prefix under the page's own URL that no request to that host matches.
  * (It is not read as `https://` and `http://` that host: trace headers go only where the config
  * says, and guessing a scheme, plain http included, is not saying it; writing the origin is.
- * At the edge, where nothing resolves relative URLs, the fetch instrumentation skips them.)
+ * At the edge `resolveEdge` leaves strings to the fetch instrumentation, where a relative one
+ * resolves only in Deno run with `--location`.)
  */
 export const matchers = (v: unknown, key: string): UrlMatcher[] =>
   urls(
@@ -154,14 +156,14 @@ const any: Check = (v) => v;
  * neither becomes `''`, which exports nothing, with a warning saying so; not the default, which
  * on a page is each visitor's own machine, where whatever listens would get the page's telemetry
  * and its `headers` (an API key?), and where nothing listens every export fails; on a server it
- * is as unlikely to be what was meant. A base URL that ends in `/v1/{word}` (a full signal URL,
- * `/v1/traces`, or a typo of one) stays a base URL, as the spec says, with a warning that shows
+ * is as unlikely to be what was meant. A base URL that ends in a signal's path (`/v1/traces`,
+ * or `/v1/trace`: a full signal URL) stays a base URL, as the spec says, with a warning that shows
  * the URLs it makes. Checked here, once per config, rather than in each exporter (a page has
  * three; the exporter fixture stays as small).
  */
 export const endpoint: Check = (v, key) => {
   if (v === undefined || isUrlOrPath(v)) {
-    if (/\/v1\/\w+\/*$/.test(v!)) warnConfig(key, v, v!.replace(/\/+$/, '') + '/v1/{signal}');
+    if (/\/v1\/(trace|metric|log)s?\/*$/.test(v!)) warnConfig(key, v, v!.replace(/\/+$/, '') + '/v1/{signal}');
     return v;
   }
   warnConfig(key, v, 'no export');

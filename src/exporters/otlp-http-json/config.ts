@@ -14,8 +14,9 @@ export interface OTLPExporterConfig {
   /**
    * The collector's base URL, an http(s) URL or a path (`/otel`, on the page's origin);
    * `/v1/traces`, `/v1/metrics` or `/v1/logs` is appended (`OTEL_EXPORTER_OTLP_ENDPOINT`).
-   * Default `http://localhost:4318`. One that is given but is neither exports nothing (with a
-   * warning), rather than the default.
+   * Default `http://localhost:4318`. The distros (`init`, the snippet, the edge wrappers) check
+   * it: one that is given but is neither exports nothing, with a warning, rather than going to
+   * the default. The exporter itself takes what it is given.
    */
   endpoint?: string;
   /**

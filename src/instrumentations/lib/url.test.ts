@@ -51,7 +51,7 @@ describe('urlRules and matches', () => {
 
   it('isUrlOrPath: http(s) URLs and paths', () => {
     for (const s of ['https://a.example', 'HTTP://a:1/x', '/', '/v1', '//cdn.example']) expect(isUrlOrPath(s), s).toBe(true);
-    for (const s of ['a.example', '127.0.0.1:4318', 'ftp://x', 'static/', '', 42, undefined]) expect(isUrlOrPath(s), String(s)).toBe(false);
+    for (const s of ['a.example', '127.0.0.1:4318', 'ftp://x', 'static/', '', 'https://', 'https:// x', '//', 42, undefined]) expect(isUrlOrPath(s), String(s)).toBe(false);
   });
 
   it('warns once per unusable entry and keeps the others', () => {

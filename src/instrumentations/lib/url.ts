@@ -47,12 +47,12 @@ export interface UrlRules {
 }
 
 /**
- * Whether `s` starts as an http(s) URL or a path does (`/api`, `//host`): the strings that name
- * a URL on their own, unlike `api.example.com` or `127.0.0.1:4318`, relative paths to the URL
- * parser. (Its prefix only: a malformed rest, `https:// x`, fails where it is used, in the URL
- * parser or fetch.)
+ * Whether `s` starts as an http(s) URL with a host or a path does (`/api`, `//host`): the
+ * strings that name a URL on their own, unlike `api.example.com` or `127.0.0.1:4318`, relative
+ * paths to the URL parser, or `https://` and `https:// x`, which no request can go to. (Its
+ * prefix only: a malformed rest fails where it is used, in the URL parser or fetch.)
  */
-export const isUrlOrPath = (s: unknown): s is string => typeof s == 'string' && /^(https?:\/\/|\/)/i.test(s);
+export const isUrlOrPath = (s: unknown): s is string => typeof s == 'string' && /^(https?:)?\/\/[^\s/?#]|^\/(?!\/)/i.test(s);
 
 /**
  * One option as a list: RegExps as they are, strings as normalised absolute URLs without a

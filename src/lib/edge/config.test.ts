@@ -132,6 +132,9 @@ describe('resolveEdge', () => {
     expect(resolveEdge({}, objectEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: '127.0.0.1:4318' })).endpoint).toBe('');
     expect(resolveEdge({ endpoint: 'https://c.example/v1/traces' }, objectEnv({})).endpoint).toBe('https://c.example/v1/traces');
     expect(resolveEdge({}, objectEnv({})).endpoint).toBeUndefined();
+    // the traces URL wins (see the SDK): no warning that would say nothing is exported
+    const both = { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://c.example/v1/traces' };
+    expect(resolveEdge({}, objectEnv(both)).endpoint).toBe('collector:4318');
     expect(warn.mock.calls.map((x) => x[0])).toEqual([
       'otelite: invalid endpoint "127.0.0.1:4318"; using "no export"',
       'otelite: invalid endpoint "https://c.example/v1/traces"; using "https://c.example/v1/traces/v1/{signal}"',

@@ -34,7 +34,8 @@ export interface EdgeConfig {
   /**
    * The collector's base URL; spans go to `{endpoint}/v1/traces` (`OTEL_EXPORTER_OTLP_ENDPOINT`;
    * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is used as the full URL when set). Default
-   * `http://localhost:4318`; a value that is not an http(s) URL exports nothing (with a warning).
+   * `http://localhost:4318`; a value that is not an http(s) URL exports nothing (with a warning;
+   * a path is accepted, as in a page, but a server has no origin to resolve it against).
    */
   endpoint?: string;
   /** Extra export headers, e.g. the collector's API key (`OTEL_EXPORTER_OTLP_HEADERS`, `k=v,k2=v2`). */
@@ -149,7 +150,8 @@ export function resolveEdge(config: EdgeConfig, env: EnvReader): ResolvedEdge {
     ...c,
     resourceAttributes: { ...keyValues(c.resourceAttributes, 'resourceAttributes'), ...(c.serviceName && { 'service.name': c.serviceName }) },
     headers: keyValues(c.headers, 'headers'),
-    endpoint: endpoint(c.endpoint, 'endpoint') as string | undefined,
+    // (not checked when the traces URL is given: it wins, see the SDK, and the warning would lie)
+    endpoint: (env('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ? c.endpoint : endpoint(c.endpoint, 'endpoint')) as string | undefined,
     // enumerations are case-insensitive (the SDK environment spec); the exporter checks the value
     compression: (c.compression && String(c.compression).trim().toLowerCase()) as ResolvedEdge['compression'],
     propagators: list(c.propagators || 'tracecontext,baggage'),
