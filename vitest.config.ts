@@ -8,6 +8,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts'],
+          // scripts/bench/*.bench.ts are plain scripts that scripts/bench.mjs runs, not vitest's
+          benchmark: { include: ['src/**/*.bench.ts'] },
         },
       },
       {
