@@ -142,7 +142,7 @@ export function instrument<H extends DenoHandler | { fetch: DenoHandler }>(handl
     const s = await (sdk ||= (async () => {
       // checked inside the first request, where Deno's server span (if any) is active
       defer = denoEnv('OTEL_DENO')?.toLowerCase() == 'true' || !!parent;
-      const s = await createEdgeSdk(config, denoEnv, 'otelite/deno', 'Update Deno.', {
+      const s = await createEdgeSdk(() => config, denoEnv, 'otelite/deno', 'Update Deno.', {
         // Deno appends its own traceparent: injecting ours would send two
         ...(defer && { propagateTo: [] }),
       });

@@ -273,7 +273,6 @@ export class OtlpExporter<T, I = T[]> implements OtlpSender<T> {
           const piece = (r: ExportResult): void => {
             if (r.code) bad = r;
             if (!--pending) {
-              j.s = 3;
               call(j.d, bad || OK); // (drops were counted per piece)
               j.r!();
             }

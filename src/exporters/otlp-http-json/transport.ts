@@ -64,6 +64,7 @@ export function post(
   timeout: number,
 ): Promise<Reply> {
   const n = body.length;
+  // (`BROWSER` again, though inPage has it: the edge build then drops the budget code here)
   keep &&= BROWSER && inPage() && n <= budgetLeft();
   if (keep) inflight += n;
   return untraced(() =>

@@ -30,10 +30,6 @@ const NORMALIZED = /^(DELETE|GET|HEAD|OPTIONS|POST|PUT)$/i;
 
 /**
  * The phases reported as span events, in order (the names otel-js's web timing events use).
- * An answered request waits for its resource timing entry at most a second: the browser adds
- * the entry when the response body is complete, so a body still streaming (or never read) after
- * that long ends the span without network timing rather than holding it open. At most 500
- * requests wait at a time: beyond, spans end without network timing (bounded memory).
  */
 const PHASES = [
   'fetchStart',
@@ -67,7 +63,13 @@ export interface Timed {
   r?: PerformanceResourceTiming;
 }
 
-/** Requests waiting for their entry (only where the runtime reports resource timing). */
+/**
+ * Requests waiting for their entry (only where the runtime reports resource timing). An answered
+ * request waits at most a second: the browser adds the entry when the response body is complete,
+ * so a body still streaming (or never read) after that long ends the span without network timing
+ * rather than holding it open. At most 500 requests wait at a time: beyond, spans end without
+ * network timing (bounded memory).
+ */
 const waiting = new Set<Timed>();
 let observer: PerformanceObserver | undefined;
 let hooked: unknown;

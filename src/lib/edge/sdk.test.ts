@@ -15,7 +15,7 @@ const exporter: SpanExporter = {
   shutdown: async () => {},
 };
 const make = (config = {}, env: Record<string, string> = {}) =>
-  createEdgeSdk({ exporter, instrumentations: { fetch: false }, ...config }, objectEnv(env), 'edge-test', 'Add the flag.');
+  createEdgeSdk(() => ({ exporter, instrumentations: { fetch: false }, ...config }), objectEnv(env), 'edge-test', 'Add the flag.');
 
 afterEach(() => {
   spans.length = 0;

@@ -187,21 +187,21 @@ let alsWarned = false;
  * Sets the SDK up. `undefined` when `disabled`. Never rejects: a failure (a config function that
  * throws included) leaves the handler untraced (reported through `diag`), never broken.
  *
- * @param config - the user's config, or a function that makes it (called here, inside the guard)
+ * @param config - makes the user's config (called here, inside the guard: a config function of the user's may throw)
  * @param env - reads `OTEL_*` variables
  * @param name - the adapter's name (`otelite/cloudflare`), the scope of its spans
  * @param flag - what to tell a user whose runtime lacks AsyncLocalStorage
  * @param fetchOptions - overrides for the fetch instrumentation (Deno's own telemetry: no propagation)
  */
 export async function createEdgeSdk(
-  config: EdgeConfig | undefined | (() => EdgeConfig | undefined),
+  config: () => EdgeConfig | undefined,
   env: EnvReader,
   name: string,
   flag: string,
   fetchOptions?: { propagateTo?: [] },
 ): Promise<EdgeSdk | undefined> {
   try {
-    const c = resolveEdge((typeof config == 'function' ? config() : config) || {}, env);
+    const c = resolveEdge(config() || {}, env);
     if (c.disabled) return;
     const a = await AsyncContextManager.load();
     if (!a && !alsWarned) {

@@ -26,7 +26,7 @@ const flushed = async () => {
 
 beforeAll(async () => {
   // no fetch instrumentation here: these tests are about the server side
-  sdk = (await createEdgeSdk({ exporter, serviceName: 'unit', instrumentations: { fetch: false } }, () => undefined, 'edge-test', ''))!;
+  sdk = (await createEdgeSdk(() => ({ exporter, serviceName: 'unit', instrumentations: { fetch: false } }), () => undefined, 'edge-test', ''))!;
 });
 afterAll(() => {
   trace.disable();
