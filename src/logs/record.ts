@@ -4,7 +4,7 @@ import { now, toMillis } from '../lib/time';
 import type { InstrumentationScope } from '../lib/types';
 import { getSpanContext } from '../trace/api';
 import type { Resource } from '../trace/resource';
-import { isSpanContextValid } from '../trace/span-context';
+import { isKnownValid } from '../trace/span-context';
 import type { SpanContext } from '../trace/types';
 import type { LogRecordProcessor, LogRecordWriter, ReadableLogRecord } from './sdk-types';
 import type { AnyValue, LogAttributes, LogRecord, SeverityNumber } from './types';
@@ -103,7 +103,7 @@ export class SdkLogRecord implements ReadableLogRecord, LogRecordWriter {
     this.time = toMillis(r.timestamp ?? t);
     this.observedTime = toMillis(r.observedTimestamp ?? t);
     const sc = getSpanContext(ctx);
-    if (isSpanContextValid(sc)) this.spanContext = sc;
+    if (isKnownValid(sc)) this.spanContext = sc;
     this.severityNumber = r.severityNumber;
     this.severityText = r.severityText;
     this.eventName = r.eventName;

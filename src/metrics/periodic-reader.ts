@@ -83,6 +83,11 @@ export class PeriodicExportingMetricReader implements MetricReader {
           if (p && !down) return p.collect(to).then(send);
         })
         .catch(failed));
+    /** what is due now, then what the exporter holds */
+    const forceFlush = async (): Promise<void> => {
+      await flush();
+      await e.forceFlush?.();
+    };
     Object.assign(this, {
       selectAggregationTemporality: (type: InstrumentType) => e.selectAggregationTemporality?.(type) ?? 1,
       setMetricProducer(x: MetricProducer): void {
@@ -98,16 +103,12 @@ export class PeriodicExportingMetricReader implements MetricReader {
           }
         off = onPageExit(() => down || send(x.collectSync()));
       },
-      async forceFlush(): Promise<void> {
-        await flush();
-        await e.forceFlush?.();
-      },
+      forceFlush,
       async shutdown(): Promise<void> {
         if (down) return;
         clearInterval(tm);
         off?.();
-        await flush();
-        await e.forceFlush?.();
+        await forceFlush();
         down = true;
         await e.shutdown();
       },

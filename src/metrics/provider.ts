@@ -18,6 +18,9 @@ import type {
 export { DEFAULT_BOUNDARIES } from './stream';
 export type { StreamSpec, View } from './stream';
 
+/** The attributes of a measurement without any (one object: no allocation per record). */
+const NONE: Attributes = {};
+
 /** Options of {@link MeterProvider}. */
 export interface MeterProviderConfig {
   /** Merged over the default resource (`service.name`, `telemetry.sdk.*`). */
@@ -155,7 +158,7 @@ export class MeterProvider implements ApiMeterProvider {
           if (!Number.isFinite(v) || (nn && v < 0)) return reportOnce('m.value', 'bad value', name, v);
           if (!desc.valueType) v = Math.trunc(v);
           try {
-            const e = key(attrs || {});
+            const e = key(attrs || NONE);
             for (const s of st) if (s.r == (r ?? s.r)) s.rec(v, e);
           } catch (e) {
             reportOnce('m.record', 'record failed', e);

@@ -20,9 +20,11 @@ let last: SpanContext | undefined;
 
 /**
  * Notes that the SDK has just written out valid ids into `sc` (the built-in generator's are valid
- * by construction), so that {@link isKnownValid} need not check them again: the traceparent of a
- * traced request is injected right after its span's ids are written, and the two id regexes
- * were most of that injection's cost.
+ * by construction), so that {@link isKnownValid} need not check them again: the trace headers of
+ * a traced request are injected right after its span's ids are written (by whichever propagator),
+ * and a log record in a span reads them right after; the two id regexes were most of an
+ * injection's cost. (Not inside {@link isSpanContextValid}: that is in the API-only bundle,
+ * whose 1 KB budget the extra state would break; every SDK-side caller uses this one.)
  */
 export const wrote = (sc: SpanContext): SpanContext => (last = sc);
 

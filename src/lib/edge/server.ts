@@ -12,7 +12,7 @@ import type { Context } from '../../context/types';
 import { getSpanContext, setSpan } from '../../trace/api';
 import type { TextMapGetter, TextMapPropagator } from '../../trace/propagation/types';
 import type { ReadableSpan } from '../../trace/sdk-types';
-import { isSpanContextValid } from '../../trace/span-context';
+import { isKnownValid, isSpanContextValid } from '../../trace/span-context';
 import type { Exception, Link, Span, SpanKind } from '../../trace/types';
 import { report } from '../diag';
 import { globals } from '../global';
@@ -193,7 +193,7 @@ export function serverTiming(res: Response, span: Span, mode: boolean | 'html'):
       !mode ||
       // a protocol switch (a WebSocket: workerd and Deno answer those with 101)
       res.status == 101 ||
-      !isSpanContextValid(sc) ||
+      !isKnownValid(sc) ||
       // `null` (no header) tests as the string "null", which matches neither
       (mode == 'html' && !/^\s*text\/html/i.test(h.get('content-type') as string)) ||
       HAS_TP.test(h.get('server-timing') as string)

@@ -2,7 +2,7 @@ import { createContextKey } from '../../context/context';
 import type { Context } from '../../context/types';
 import { isTracingSuppressed } from '../../lib/suppress';
 import { getSpanContext, setSpanContext } from '../api';
-import { isSpanContextValid, isValidSpanId, isValidTraceId } from '../span-context';
+import { isKnownValid, isValidSpanId, isValidTraceId } from '../span-context';
 import type { TextMapGetter, TextMapPropagator, TextMapSetter } from './types';
 
 /** The single B3 header. */
@@ -63,7 +63,7 @@ export class B3Propagator implements TextMapPropagator {
 
   inject(ctx: Context, carrier: unknown, setter: TextMapSetter): void {
     const sc = getSpanContext(ctx);
-    if (isTracingSuppressed(ctx) || !isSpanContextValid(sc)) return;
+    if (isTracingSuppressed(ctx) || !isKnownValid(sc)) return;
     const debug = !!ctx.getValue(DEBUG_KEY);
     const sampled = sc.traceFlags & 1;
     if (!this.m) {

@@ -1,7 +1,7 @@
 import type { Context } from '../../context/types';
 import { isTracingSuppressed } from '../../lib/suppress';
 import { getSpanContext, setSpanContext } from '../api';
-import { isSpanContextValid, isValidSpanId, isValidTraceId } from '../span-context';
+import { isKnownValid, isValidSpanId, isValidTraceId } from '../span-context';
 import { createBaggage, getBaggage, percentDecode, setBaggage } from './baggage';
 import type { TextMapGetter, TextMapPropagator, TextMapSetter } from './types';
 
@@ -43,7 +43,7 @@ export class JaegerPropagator implements TextMapPropagator {
   inject(ctx: Context, carrier: unknown, setter: TextMapSetter): void {
     if (isTracingSuppressed(ctx)) return;
     const sc = getSpanContext(ctx);
-    if (isSpanContextValid(sc)) setter.set(carrier, this.h, `${sc.traceId}:${sc.spanId}:0:0${sc.traceFlags & 1}`);
+    if (isKnownValid(sc)) setter.set(carrier, this.h, `${sc.traceId}:${sc.spanId}:0:0${sc.traceFlags & 1}`);
     for (const [k, e] of getBaggage(ctx)?.getAllEntries() ?? []) {
       try {
         // a key that is not a header-name token cannot be sent
