@@ -29,34 +29,18 @@ export const entries = {
   './esbuild/runtime': 'src/esbuild/runtime.ts',
 };
 
+/**
+ * esbuild's `alias` for building against the sources: `otelite` and `otelite/…` → their files
+ * under `root` (the size report, the benchmarks, the demo, tests).
+ */
+export const srcAlias = (root = '.') =>
+  Object.fromEntries(Object.entries(entries).map(([sub, src]) => [sub == '.' ? 'otelite' : 'otelite' + sub.slice(1), resolve(root, src)]));
+
 /** Entries built for Node (the esbuild plugin runs at build time, in Node). */
 export const nodeEntries = new Set(['./esbuild']);
 
 /** dist path (no extension) of a subpath: '.' → 'index', './context/zone' → 'context/zone'. */
 export const outName = (subpath) => (subpath == '.' ? 'index' : subpath.slice(2));
-
-/**
- * The edge build: the entry points again, in dist/edge/, with `BROWSER` (src/lib/platform.ts)
- * false (see {@link edgePlugin}) and syntax minified, so that the code
- * under `if (BROWSER)` (page exit, keepalive budget, sendBeacon, resource timing) is gone from
- * the files themselves, whatever the app's bundler does. package.json sends these export
- * conditions there: `workerd` (wrangler and Cloudflare's Vite plugin pass it) and `deno` (Deno
- * resolving the npm package). Not `worker`: webpack passes that for browser Web Workers too,
- * which have resource timing.
- */
-export const edgeConditions = ['workerd', 'deno'];
-
-/** dist path (no extension) of a subpath's edge build: './cloudflare' → 'edge/cloudflare'. */
-export const edgeOutName = (subpath) => 'edge/' + outName(subpath);
-
-/** The package.json `exports` value of a subpath built from `src` (one rule: the test checks it). */
-export function exportOf(subpath, src) {
-  const types = './dist/types/' + src.replace(/^src\//, '').replace(/\.ts$/, '.d.ts');
-  const file = `./dist/${outName(subpath)}.js`;
-  if (nodeEntries.has(subpath)) return { types, import: file, default: file };
-  const edge = `./dist/${edgeOutName(subpath)}.js`;
-  return { types, ...Object.fromEntries(edgeConditions.map((c) => [c, edge])), import: file, default: file };
-}
 
 /**
  * The esbuild plugin that makes a build an edge build: `BROWSER` (src/lib/platform.ts) is false.

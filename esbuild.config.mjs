@@ -118,7 +118,7 @@ function bundleRequired() {
  * under all three. The specifiers are found with TypeScript's parser (imports, re-exports,
  * `import('…')` types), never by a text search; one that matches no emitted file fails the build.
  */
-export async function explicitSpecifiers(dir) {
+async function explicitSpecifiers(dir) {
   const { default: ts } = await import('typescript');
   for (const rel of readdirSync(dir, { recursive: true })) {
     if (!rel.endsWith('.d.ts')) continue;

@@ -5,13 +5,10 @@
 import { build } from 'esbuild';
 import { createServer } from 'node:http';
 import { readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { entries } from '../entries.mjs';
+import { srcAlias } from '../entries.mjs';
 
-const alias = Object.fromEntries(
-  Object.entries(entries).map(([sub, src]) => [sub == '.' ? 'otelite' : 'otelite' + sub.slice(1), resolve(src)]),
-);
+const alias = srcAlias();
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 

@@ -4,11 +4,9 @@ import { build } from 'esbuild';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { entries } from '../entries.mjs';
+import { srcAlias } from '../entries.mjs';
 
-const alias = Object.fromEntries(
-  Object.entries(entries).map(([sub, src]) => [sub == '.' ? 'otelite' : 'otelite' + sub.slice(1), resolve(src)]),
-);
+const alias = srcAlias();
 const only = process.argv[2];
 const files = readdirSync('scripts/bench').filter((f) => f.endsWith('.bench.ts') && (!only || f.includes(only)));
 // inside the project, so the bundles resolve the reference packages from node_modules

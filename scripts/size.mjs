@@ -8,9 +8,8 @@
 //   `target` once the work is done. (Targets not yet met are listed in the issues' notes.)
 import { build } from 'esbuild';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { edgePlugin, entries } from '../entries.mjs';
+import { edgePlugin, srcAlias } from '../entries.mjs';
 
 const KB = 1024;
 // Enforced ceilings (bytes of gzip), set from the sizes measured when the fixture last shrank.
@@ -28,9 +27,7 @@ export const fixtures = [
   { name: 'snippet', what: 'dist/otelite.iife.js, everything incl. web-vitals', target: 10 * KB, ceiling: CEIL.snippet, built: 'dist/otelite.iife.js' },
 ];
 
-const alias = Object.fromEntries(
-  Object.entries(entries).map(([sub, src]) => [sub == '.' ? 'otelite' : 'otelite' + sub.slice(1), resolve(src)]),
-);
+const alias = srcAlias();
 
 async function measure(file, edge) {
   if (file.startsWith('dist/')) {

@@ -7,15 +7,14 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildAll } from '../esbuild.config.mjs';
-import { entries } from '../entries.mjs';
+import { edgePlugin, srcAlias } from '../entries.mjs';
 
 const t0 = Date.now();
 const out = resolve('node_modules/.cache/otelite-demo');
 mkdirSync(out, { recursive: true });
-const alias = Object.fromEntries(
-  Object.entries(entries).map(([sub, src]) => [sub == '.' ? 'otelite' : 'otelite' + sub.slice(1), resolve(src)]),
-);
-const edge = { bundle: true, format: 'esm', target: 'es2022', logLevel: 'warning', alias, platform: 'browser', external: ['node:*'], sourcemap: 'inline' };
+const alias = srcAlias();
+// the Worker and the Deno backend as their runtimes get otelite: its edge build (see entries.mjs)
+const edge = { bundle: true, format: 'esm', target: 'es2022', logLevel: 'warning', alias, platform: 'browser', external: ['node:*'], sourcemap: 'inline', plugins: [edgePlugin()], minifySyntax: true };
 await Promise.all([
   buildAll(),
   build({ ...edge, entryPoints: ['demo/worker.ts'], outfile: `${out}/worker.js` }),

@@ -5,8 +5,14 @@ import * as otelBase from '@opentelemetry/sdk-trace-base';
 import { BatchSpanProcessor, TracerProvider } from 'otelite/trace';
 import type { Case } from './lib';
 
+/**
+ * Queues that take a whole timed round (up to 4096 spans) on both sides: exports start only in
+ * the untimed reset between rounds, never inside one.
+ */
+const queue = { maxQueueSize: 4096, maxExportBatchSize: 4096 };
+
 /** Both providers (the nested bench registers them) and the two cases. */
-export function spanCases(queue: { maxQueueSize?: number; maxExportBatchSize?: number } = {}) {
+export function spanCases() {
   const ours = new TracerProvider({
     spanProcessors: [new BatchSpanProcessor({ export: (_s, done) => done({ code: 0 }), shutdown: async () => {} }, queue)],
   });

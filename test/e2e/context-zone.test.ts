@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asyncContextPlugin } from '../../src/esbuild/index';
 import { htmlPage, launchBrowser, newPage, REPO_ROOT, startReceiver, startServer } from './harness';
-import type { Browser, FlatSpan, Received, Receiver, TestPage, TestServer } from './harness';
+import type { Browser, Receiver, TestPage, TestServer } from './harness';
 
 const APP = join(REPO_ROOT, 'test/e2e/fixtures/context/zone-app.ts');
 const ZONE_JS = join(REPO_ROOT, 'node_modules/zone.js/fesm2015/zone.js');

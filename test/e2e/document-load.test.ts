@@ -25,10 +25,8 @@ const VITALS = ['cls', 'fcp', 'inp', 'lcp', 'ttfb'];
 
 async function bundle(): Promise<string> {
   // `otelite` and `otelite/*` resolve to src/, as entries.mjs (the package's exports) maps them
-  const { entries } = (await import(resolve(REPO_ROOT, 'entries.mjs'))) as { entries: Record<string, string> };
-  const alias = Object.fromEntries(
-    Object.entries(entries).map(([sub, src]) => [sub == '.' ? 'otelite' : 'otelite' + sub.slice(1), resolve(REPO_ROOT, src)]),
-  );
+  const { srcAlias } = (await import(resolve(REPO_ROOT, 'entries.mjs'))) as { srcAlias: (root: string) => Record<string, string> };
+  const alias = srcAlias(REPO_ROOT);
   const r = await build({
     entryPoints: [resolve(REPO_ROOT, 'test/e2e/fixtures/document-load/app.ts')],
     bundle: true,

@@ -3,7 +3,7 @@
 //
 //   node test/e2e/edge-bench.mjs [n=2000] [rounds=15]
 //
-// Bundles test/e2e/fixtures/edge/bench-worker.ts from src (esbuild) and runs it in workerd via
+// Bundles test/e2e/fixtures/edge/bench-worker.ts from src (esbuild, the edge build) and runs it in workerd via
 // miniflare. Inside the worker, the handler is called n times in a loop, bare (`plain`) or
 // wrapped by instrument() (`traced`: SERVER span continuing a traceparent, per-request flush
 // through waitUntil, OTLP JSON encoding; `gzip`: the same plus CompressionStream), and timed
@@ -14,6 +14,7 @@
 // A benchmark reports; it never fails.
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
+import { edgePlugin } from '../../entries.mjs';
 import { fileURLToPath } from 'node:url';
 
 const n = Number(process.argv[2] || 2000);
@@ -29,6 +30,8 @@ const code = (
     target: 'es2022',
     external: ['node:*'],
     minify: true,
+    // the edge build, as a Worker gets it (wrangler passes the `workerd` condition)
+    plugins: [edgePlugin()],
     write: false,
     logLevel: 'error',
   })

@@ -64,8 +64,11 @@ beforeAll(async () => {
   const tag = (service: string, more: Record<string, string> = {}, extra = '') =>
     snippetTag({ 'service-name': service, endpoint: rcv.url, 'propagate-to': api.url, ...more }, extra);
   const body = `<body data-api="${api.url}">`;
-  const full = (service: string, more?: Record<string, string>, head = '') =>
-    htmlPage({ head: head + tag(service, more), body: BODY(), scripts: ['/app.js'] }).replace('<body>', body);
+  /** the shop page with `head` */
+  const app = (head: string) => htmlPage({ head, body: BODY(), scripts: ['/app.js'] }).replace('<body>', body);
+  const full = (service: string, more?: Record<string, string>, head = '') => app(head + tag(service, more));
+  /** the page with the snippet tag's source at `src` */
+  const at = (src: string, t: string) => app(t.replace('/dist/otelite.iife.js', src));
   const html = (s: string) => ({ body: s, type: 'text/html; charset=utf-8' });
   site = await startServer({
     distDir,
@@ -82,18 +85,12 @@ beforeAll(async () => {
         type: 'text/html; charset=utf-8',
         headers: { 'Content-Security-Policy': "script-src 'self'; object-src 'none'; base-uri 'none'" },
       },
-      '/framed': html(htmlPage({ head: tag('web-framed'), body: BODY(), scripts: ['/app.js'] }).replace('<body>', body)),
+      '/framed': html(full('web-framed')),
       '/sandbox': html(htmlPage({ body: `<iframe sandbox="allow-scripts" src="/framed" width="700" height="400"></iframe>` })),
       // only the IIFE hosted, not dist/ whole: what it loads from min/ is missing
       '/solo/otelite.iife.js': { file: distDir + '/otelite.iife.js', type: 'text/javascript' },
-      '/solo': html(
-        htmlPage({
-          head: tag('web-solo', { propagators: 'b3' }).replace('/dist/otelite.iife.js', '/solo/otelite.iife.js'),
-          body: BODY(),
-          scripts: ['/app.js'],
-        }).replace('<body>', body),
-      ),
-      '/twice': html(htmlPage({ head: tag('web-twice') + tag('web-twice-2'), body: BODY(), scripts: ['/app.js'] }).replace('<body>', body)),
+      '/solo': html(at('/solo/otelite.iife.js', tag('web-solo', { propagators: 'b3' }))),
+      '/twice': html(app(tag('web-twice') + tag('web-twice-2'))),
       '/slow-snippet.js': {
         async handler(_req, res) {
           await new Promise((r) => setTimeout(r, 700));
@@ -101,16 +98,8 @@ beforeAll(async () => {
           res.writeHead(200, { 'content-type': 'text/javascript' }).end(await readFile(distDir + '/otelite.iife.js'));
         },
       },
-      '/async': html(htmlPage({
-        head: tag('web-async', {}, 'async').replace('/dist/otelite.iife.js', '/slow-snippet.js'),
-        body: BODY(),
-        scripts: ['/app.js'],
-      }).replace('<body>', body)),
-      '/defer': html(htmlPage({
-        head: tag('web-defer', {}, 'defer').replace('/dist/otelite.iife.js', '/slow-snippet.js'),
-        body: BODY(),
-        scripts: ['/app.js'],
-      }).replace('<body>', body)),
+      '/async': html(at('/slow-snippet.js', tag('web-async', {}, 'async'))),
+      '/defer': html(at('/slow-snippet.js', tag('web-defer', {}, 'defer'))),
     },
   });
 });
