@@ -135,7 +135,8 @@ export class DiagConsoleLogger implements DiagLogger {
  * processors and limits.
  */
 export function numberOption<O>(o: O, key: keyof O & string, fallback: number, min: number): number {
-  const v = o[key];
+  // (`o` null: a config given as null, as untyped code may; the defaults then)
+  const v = o?.[key];
   if (typeof v == 'number' && v >= min) return v;
   if (v !== undefined) warnConfig(key, v, fallback);
   return fallback;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { clock, now, toMillis, toNanoString } from './time';
+import { clock, millisOr, now, toMillis, toNanoString } from './time';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -47,6 +47,21 @@ describe('clock', () => {
     const c = clock();
     vi.spyOn(Date, 'now').mockReturnValue(1_700_000_000_123);
     expect(c()).toBe(1_700_000_000_123);
+  });
+});
+
+describe('millisOr', () => {
+  const d = (): number => -1;
+  it('takes what toMillis takes', () => {
+    expect(millisOr(1_700_000_000_000.5, d)).toBe(1_700_000_000_000.5);
+    expect(millisOr(new Date(1_700_000_000_000), d)).toBe(1_700_000_000_000);
+    expect(millisOr([1_700_000_000, 500_000], d)).toBe(1_700_000_000_000.5);
+  });
+
+  it('falls back for what is absent, not a time, past what OTLP nanoseconds hold, or unreadable', () => {
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    for (const t of [undefined, null, NaN, 'soon', {}, new Date(NaN), 1e21, Infinity, revoked.proxy]) expect(millisOr(t, d)).toBe(-1);
   });
 });
 

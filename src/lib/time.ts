@@ -39,5 +39,20 @@ export const now = (): number => {
 export const toMillis = (t: TimeInput): number =>
   typeof t == 'number' ? (t < 1e12 ? performance.timeOrigin + t : t) : t instanceof Date ? t.getTime() : t[0] * 1e3 + t[1] / 1e6;
 
+/**
+ * `t` ({@link toMillis}) in epoch milliseconds, or `d()` when `t` is absent, is not a time
+ * (`new Date(NaN)`, a string, a time past 2286, which OTLP's 64-bit nanoseconds could not
+ * hold as the encoder writes them) or throws when read (a revoked proxy): what the SDKs do with
+ * the times the host passes, which they read but never trust.
+ */
+export const millisOr = (t: unknown, d: () => number): number => {
+  try {
+    if (t != null && (t = toMillis(t as TimeInput)) > 0 && (t as number) < 1e13) return t as number;
+  } catch {
+    // d(), below
+  }
+  return d();
+};
+
 /** Epoch milliseconds as OTLP's decimal-string nanoseconds, exact to the microsecond. */
 export const toNanoString = (ms: number): string => (ms > 0 ? Math.round(ms * 1e3) + '000' : '0');

@@ -291,6 +291,26 @@ describe('LoggerProvider and SdkLogger', () => {
       expect(() => logger.emit({ attributes: 'nope' as never, timestamp: 'soon' as never })).not.toThrow();
       expect(p.recs.length).toBeLessThanOrEqual(1);
     });
+
+    it('fields of the wrong type or range are left out (reported), the record kept: the encoder would write what no collector parses', () => {
+      const { p, logger } = setup();
+      const t0 = now();
+      for (const severityNumber of [0, 25, 1.5, NaN, -3, '9', {}] as never[]) logger.emit({ body: 'b', severityNumber });
+      logger.emit({ body: 'b', severityText: Symbol('s') as never, eventName: 42 as never });
+      logger.emit({ body: 'b', timestamp: new Date(NaN), observedTimestamp: 'soon' as never });
+      expect(p.recs).toHaveLength(9);
+      for (const r of p.recs) {
+        expect(r.severityNumber).toBeUndefined();
+        expect(r.severityText).toBeUndefined();
+        expect(r.eventName).toBeUndefined();
+        expect(r.time).toBeGreaterThanOrEqual(t0);
+        expect(r.observedTime).toBeGreaterThanOrEqual(t0);
+      }
+      // 6 severities (0 is "unspecified": not reported), 2 text fields; bad times are now, as for spans
+      expect(log.warn).toHaveBeenCalledTimes(8);
+      logger.emit({ body: 'b', severityNumber: 24, severityText: 'FATAL4', eventName: 'e' });
+      expect(p.recs[9]).toMatchObject({ severityNumber: 24, severityText: 'FATAL4', eventName: 'e' });
+    });
   });
 
   describe('lifecycle', () => {

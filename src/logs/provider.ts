@@ -63,8 +63,9 @@ export class LoggerProvider implements ApiLoggerProvider {
   private readonly s: LoggerState;
   private readonly loggers = new Map<string, Logger>();
 
-  /** @param config - resource, processors and limits */
-  constructor(config: LoggerProviderConfig = {}) {
+  /** @param config - resource, processors and limits (none, or null: the defaults) */
+  constructor(config?: LoggerProviderConfig | null) {
+    config ||= {};
     this.resource = defaultResource().merge(config.resource);
     const l = config.logRecordLimits ?? {};
     this.s = {

@@ -1,6 +1,6 @@
 import type { Context } from '../context/types';
 import { report } from '../lib/diag';
-import { now, toMillis } from '../lib/time';
+import { millisOr, now } from '../lib/time';
 import type { InstrumentationScope } from '../lib/types';
 import { getSpanContext } from '../trace/api';
 import type { Resource } from '../trace/resource';
@@ -58,6 +58,10 @@ export function cleanAnyValue(v: unknown, len: number, seen: object[] = []): Any
   }
 }
 
+/** A string field as given; left out, with a diagnostic, when it is not a string. */
+const text = (x: unknown): string | undefined =>
+  typeof x == 'string' || x == null ? (x as string | undefined) : void report(1, 'invalid log field', x);
+
 /**
  * The SDK's log record: built by the logger from what `emit` got, enriched by processors during
  * `onEmit`, then read by exporters.
@@ -100,13 +104,20 @@ export class SdkLogRecord implements ReadableLogRecord, LogRecordWriter {
   ) {
     this.resource = s.r;
     const t = now();
-    this.time = toMillis(r.timestamp ?? t);
-    this.observedTime = toMillis(r.observedTimestamp ?? t);
+    const at = (): number => t;
+    // times that are absent or not times: now
+    this.time = millisOr(r.timestamp, at);
+    this.observedTime = millisOr(r.observedTimestamp, at);
     const sc = getSpanContext(ctx);
     if (isKnownValid(sc)) this.spanContext = sc;
-    this.severityNumber = r.severityNumber;
-    this.severityText = r.severityText;
-    this.eventName = r.eventName;
+    // Only values of the right type and range (severity: the data model's 1-24; 0 is
+    // unspecified), others left out with a diagnostic: the encoder writes these fields as they
+    // are, and a collector that cannot parse one record rejects the whole batch.
+    const n = r.severityNumber;
+    if (typeof n == 'number' && n > 0 && n < 25 && n % 1 == 0) this.severityNumber = n;
+    else if (n != null && n !== 0) report(1, 'invalid log severityNumber', n);
+    this.severityText = text(r.severityText);
+    this.eventName = text(r.eventName);
     if (r.body != null) this.body = cleanAnyValue(r.body, Infinity);
     if (r.attributes) this.setAttributes(r.attributes);
     const x = r.exception;

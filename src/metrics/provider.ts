@@ -83,8 +83,9 @@ export class MeterProvider implements ApiMeterProvider {
   /** Flushes and stops every reader; instruments record nothing afterwards. */
   declare readonly shutdown: () => Promise<void>;
 
-  /** @param config - resource, readers, views and cardinality limit */
-  constructor(config: MeterProviderConfig = {}) {
+  /** @param config - resource, readers, views and cardinality limit (none, or null: the defaults) */
+  constructor(config?: MeterProviderConfig | null) {
+    config ||= {};
     const resource = defaultResource().merge(config.resource);
     const views = config.views || [];
     /** the cardinality limit; also bounds each instrument's attribute cache */
@@ -131,7 +132,8 @@ export class MeterProvider implements ApiMeterProvider {
     });
 
     /** Makes an instrument of kind `KINDS[j]` in meter `m` (or returns the identical one it has). */
-    const create = (m: SdkMeter, j: number, name: string, o: MetricOptions = {}): Instrument => {
+    const create = (m: SdkMeter, j: number, name: string, o?: MetricOptions | null): Instrument => {
+      o ||= {};
       const type = KINDS[j].replace(/\B(?=[A-Z])/g, '_').toUpperCase() as InstrumentType;
       const desc: InstrumentDescriptor = {
         name: (name = String(name)),

@@ -61,8 +61,9 @@ export class TracerProvider implements ApiTracerProvider {
    */
   private readonly c: Record<string, Tracer> = {};
 
-  /** @param config - resource, sampler, limits, id generator and processors */
-  constructor(config: TracerProviderConfig = {}) {
+  /** @param config - resource, sampler, limits, id generator and processors (none, or null: the defaults) */
+  constructor(config?: TracerProviderConfig | null) {
+    config ||= {};
     this.resource = defaultResource().merge(config.resource);
     this.p = [...(config.spanProcessors || [])];
     const l = config.spanLimits || {};

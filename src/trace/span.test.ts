@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
 import type { Context } from '../context/types';
 import { diag, DiagLogLevel } from '../lib/diag';
+import { now } from '../lib/time';
 import type { AttributeValue, Attributes } from '../lib/types';
 import { resourceFromAttributes } from './resource';
 import { AlwaysOnSampler } from './sampler';
@@ -590,10 +591,17 @@ describe('end', () => {
     expect(log.warn.mock.calls[0][0]).toContain('ends before it starts');
   });
 
-  it('a NaN end time counts as the start time', () => {
-    const s = start();
-    s.end(NaN);
-    expect(s.endTime).toBe(s.startTime);
+  it('an end time that is not a time (NaN, an invalid Date, a string, a revoked proxy) counts as now', () => {
+    for (const t of [NaN, new Date(NaN), 'soon', Proxy.revocable({}, {})]) {
+      const s = start();
+      const before = now();
+      if (t instanceof Object && 'revoke' in t) {
+        t.revoke();
+        s.end(t.proxy as never);
+      } else s.end(t as never);
+      expect(s.endTime).toBeGreaterThanOrEqual(before);
+      expect(s.endTime).toBeLessThanOrEqual(now());
+    }
   });
 
   it('everything after end is ignored, and never throws', () => {

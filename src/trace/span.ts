@@ -1,7 +1,7 @@
 import type { Context } from '../context/types';
 import { attributesBag, cleanAttribute } from '../lib/attributes';
 import { report } from '../lib/diag';
-import { clock, toMillis } from '../lib/time';
+import { clock, millisOr } from '../lib/time';
 import type { Attributes, AttributeValue, InstrumentationScope, TimeInput } from '../lib/types';
 import { getSpan } from './api';
 import type { Resource } from './resource';
@@ -62,9 +62,8 @@ export const NONE: readonly unknown[] = Object.freeze([]);
 
 const str = (v: unknown): string | undefined => (v == null ? undefined : String(v));
 
-/** `t` in epoch milliseconds; now (by the tracer's clock) when undefined. */
-// (null as undefined: a time from code that is not typed, such as `end(null)`, must not throw)
-const time = (s: TracerState, t: TimeInput | undefined): number => (t == null ? (s.c ||= clock())() : toMillis(t));
+/** `t` in epoch milliseconds; now (by the tracer's clock) when it is absent or not a time (see `millisOr`). */
+const time = (s: TracerState, t: TimeInput | undefined): number => millisOr(t, (s.c ||= clock()));
 
 /**
  * The span in `ctx` when its span context is valid. A span made by this SDK's tracer is valid by
@@ -210,25 +209,43 @@ export class RecordingSpan implements Span, ReadableSpan {
 
   /** {@inheritDoc Span.setAttributes} */
   setAttributes(attributes: Attributes): this {
-    for (const k in attributes) this.setAttribute(k, attributes[k] as AttributeValue);
+    return this.g(() => {
+      for (const k in attributes) this.setAttribute(k, attributes[k] as AttributeValue);
+    });
+  }
+
+  /**
+   * Runs `f`, which reads what the host passed: a value whose reading throws (a getter, a
+   * revoked proxy) is reported and ignored, never thrown back (DESIGN.md's first rule).
+   */
+  private g(f: () => unknown): this {
+    try {
+      f();
+    } catch (e) {
+      report(1, 'invalid input', e);
+    }
     return this;
   }
 
   /** {@inheritDoc Span.addEvent} */
   addEvent(name: string, attributesOrTime?: Attributes | TimeInput, at?: TimeInput): this {
     let attrs = attributesOrTime as Attributes | undefined;
-    if (typeof attrs == 'number' || attrs instanceof Date || Array.isArray(attrs)) {
-      at = attrs as TimeInput;
-      attrs = undefined;
-    }
-    return this.m(0, { name: String(name), time: time(this.t, at) } as TimedEvent, attrs);
+    return this.g(() => {
+      if (typeof attrs == 'number' || attrs instanceof Date || Array.isArray(attrs)) {
+        at = attrs as TimeInput;
+        attrs = undefined;
+      }
+      this.m(0, { name: String(name), time: time(this.t, at) } as TimedEvent, attrs);
+    });
   }
 
   /** {@inheritDoc Span.addLink} */
   addLink(link: Link): this {
-    if (!link?.context) report(1, 'invalid link', link);
-    else this.m(1, { context: link.context } as Link, link.attributes, link.droppedAttributesCount);
-    return this;
+    return this.g(() =>
+      link?.context
+        ? this.m(1, { context: link.context } as Link, link.attributes, link.droppedAttributesCount)
+        : report(1, 'invalid link', link),
+    );
   }
 
   /**
@@ -262,19 +279,19 @@ export class RecordingSpan implements Span, ReadableSpan {
   /** {@inheritDoc Span.setStatus} */
   setStatus(status: SpanStatus): this {
     // The spec: OK is final, UNSET changes nothing, a description belongs to ERROR only.
-    if (!this.ended && this.status.code != 1 && status?.code) {
-      this.status =
-        status.code == 2 && typeof status.message == 'string'
-          ? { code: 2, message: status.message }
-          : { code: status.code == 1 ? 1 : 2 };
-    }
-    return this;
+    return this.g(
+      () =>
+        !this.ended &&
+        this.status.code != 1 &&
+        status?.code &&
+        (this.status =
+          status.code == 2 && typeof status.message == 'string' ? { code: 2, message: status.message } : { code: status.code == 1 ? 1 : 2 }),
+    );
   }
 
   /** {@inheritDoc Span.updateName} */
   updateName(name: string): this {
-    if (!this.ended) this.name = String(name);
-    return this;
+    return this.g(() => this.ended || (this.name = String(name)));
   }
 
   /**
@@ -285,17 +302,19 @@ export class RecordingSpan implements Span, ReadableSpan {
    * JavaScript. otel-js prefers `code`, which turns a DOMException's `AbortError` into `20`.
    */
   recordException(exception: Exception, at?: TimeInput): void {
-    const e = typeof exception == 'string' ? { message: exception } : exception || {};
-    // undefined values are skipped by the attribute rules, so absent fields simply vanish
-    this.addEvent(
-      'exception',
-      {
-        'exception.type': str(e.name || e.code),
-        'exception.message': str(e.message),
-        'exception.stacktrace': str(e.stack),
-      },
-      at,
-    );
+    this.g(() => {
+      const e = typeof exception == 'string' ? { message: exception } : exception || {};
+      // undefined values are skipped by the attribute rules, so absent fields simply vanish
+      this.addEvent(
+        'exception',
+        {
+          'exception.type': str(e.name || e.code),
+          'exception.message': str(e.message),
+          'exception.stacktrace': str(e.stack),
+        },
+        at,
+      );
+    });
   }
 
   /** {@inheritDoc Span.end} */

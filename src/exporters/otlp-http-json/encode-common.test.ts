@@ -73,6 +73,12 @@ describe('attrValue (attributes: no maps, no bytes)', () => {
 });
 
 describe('fields', () => {
+  it('writes a lone surrogate as U+FFFD (what a collector keeps: protobuf strings are UTF-8); pairs stay', () => {
+    expect(parse(str('cut \ud83d'))).toBe('cut \ufffd');
+    expect(parse(str('\ude00 x \ud83d\ude00'))).toBe('\ufffd x \ud83d\ude00');
+    expect(parse(keyValues({ ['k\ud800']: 'v\udfff' }))).toEqual([{ key: 'k\ufffd', value: { stringValue: 'v\ufffd' } }]);
+  });
+
   it('keyValues skips undefined and escapes keys', () => {
     expect(parse(keyValues({ 'a"': 'x', u: undefined, n: 1 }))).toEqual([
       { key: 'a"', value: { stringValue: 'x' } },
@@ -141,9 +147,10 @@ describe('grouping', () => {
 });
 
 describe('fast paths', () => {
-  it('str quotes plain strings itself and gives the rest to JSON.stringify', () => {
-    for (const x of ['', 'GET', 'https://a.example/x?y=1&z=é', 'a"b', 'a\\b', 'tab\there', '\u0000', '\u001f', '😀', 'lone \ud800', 'lone \udc00 x', '\u2028'])
+  it('str quotes plain strings itself and gives the rest to JSON.stringify (lone surrogates as U+FFFD)', () => {
+    for (const x of ['', 'GET', 'https://a.example/x?y=1&z=é', 'a"b', 'a\\b', 'tab\there', '\u0000', '\u001f', '😀', '\u2028'])
       expect(str(x)).toBe(JSON.stringify(x));
+    expect(str('lone \ud800')).toBe(JSON.stringify('lone \ufffd'));
   });
 
   it('the per-key value cache never mixes up keys, types or values', () => {

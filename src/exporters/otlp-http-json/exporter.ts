@@ -144,10 +144,11 @@ export class OtlpExporter<T, I = T[]> implements OtlpSender<T> {
    *   log records, metrics) rather than one big one where you can.
    */
   constructor(
-    config: OTLPExporterConfig = {},
+    config: OTLPExporterConfig | null | undefined,
     signal: OtlpSignal,
     encode: (items: T[]) => string,
   ) {
+    config ||= {};
     // one checker for the other keys: absent → default; valid (by default: of the default's
     // type) → itself; invalid → warn, default
     const pick = <V>(k: keyof OTLPExporterConfig, d: V, ok = (v: unknown) => v != null && typeof v == typeof d): V => {

@@ -84,7 +84,8 @@ function serverParent(nav: PerformanceNavigationTiming): SpanContext | undefined
  * documentLoadInstrumentation({ ignoreUrls: [/\/analytics\//] }).enable();
  * ```
  */
-export function documentLoadInstrumentation(options: DocumentLoadOptions = {}): Instrumentation {
+export function documentLoadInstrumentation(options?: DocumentLoadOptions | null): Instrumentation {
+  options ||= {};
   const ignore = list('ignoreUrls', options.ignoreUrls);
   const redact = options.redactUrl;
   const cap = numberOption(options, 'maxResourceSpans', 250, 0);

@@ -154,7 +154,8 @@ let fallback: ErrorsInstrumentation | undefined;
  * errors.recordError(caught, { 'app.component': 'cart' });
  * ```
  */
-export function errorsInstrumentation(options: ErrorsInstrumentationOptions = {}): ErrorsInstrumentation {
+export function errorsInstrumentation(options?: ErrorsInstrumentationOptions | null): ErrorsInstrumentation {
+  options ||= {};
   const win = numberOption(options, 'dedupeWindowMillis', 60000, 0);
   const max = numberOption(options, 'maxPerMinute', 100, 0);
   const cap = !!options.resourceErrors;

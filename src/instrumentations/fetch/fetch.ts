@@ -42,7 +42,7 @@ const SETTER: TextMapSetter<Hs> = {
  * fetchInstrumentation({ propagateTo: ['https://api.example.com'] }).enable();
  * ```
  */
-export function fetchInstrumentation(options: HttpInstrumentationOptions = {}): Instrumentation {
+export function fetchInstrumentation(options?: HttpInstrumentationOptions | null): Instrumentation {
   const rules = urlRules(options);
   const tracer = trace.getTracer('otelite/fetch', VERSION);
   let orig: typeof fetch;

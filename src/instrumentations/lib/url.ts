@@ -69,10 +69,10 @@ export const list = (key: string, v: unknown): UrlMatcher[] =>
   });
 
 /** Checks the options once, warning about each unusable entry. */
-export const urlRules = (o: HttpInstrumentationOptions): UrlRules => ({
-  p: list('propagateTo', o.propagateTo).concat((BROWSER && G.location?.origin) || []),
-  i: list('ignoreUrls', o.ignoreUrls),
-  x: o.redactUrl,
+export const urlRules = (o: HttpInstrumentationOptions | null | undefined): UrlRules => ({
+  p: list('propagateTo', o?.propagateTo).concat((BROWSER && G.location?.origin) || []),
+  i: list('ignoreUrls', o?.ignoreUrls),
+  x: o?.redactUrl,
 });
 
 /**

@@ -43,7 +43,7 @@ const EVENTS: Record<string, string> = { abort: 'AbortError', error: 'NetworkErr
  * xhrInstrumentation({ propagateTo: [/^https:\/\/api\.example\.com\//] }).enable();
  * ```
  */
-export function xhrInstrumentation(options: HttpInstrumentationOptions = {}): Instrumentation {
+export function xhrInstrumentation(options?: HttpInstrumentationOptions | null): Instrumentation {
   const rules = urlRules(options);
   const tracer = trace.getTracer('otelite/xhr', VERSION);
   const states = new WeakMap<XMLHttpRequest, State>();

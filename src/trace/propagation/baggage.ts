@@ -47,9 +47,9 @@ const bag = (m: Map<string, BaggageEntry>): Baggage => {
   };
 };
 
-/** A new baggage holding `entries`. */
-export const createBaggage = (entries: Record<string, BaggageEntry> = {}): Baggage =>
-  bag(new Map(Object.entries(entries)));
+/** A new baggage holding `entries` (none, or null: empty). */
+export const createBaggage = (entries?: Record<string, BaggageEntry> | null): Baggage =>
+  bag(new Map(Object.entries(entries || {})));
 
 /*
  * One list member of the W3C Baggage grammar (https://www.w3.org/TR/baggage/#definition):
