@@ -38,6 +38,7 @@ import { fetchInstrumentation } from './instrumentations/fetch/fetch';
 import { xhrInstrumentation } from './instrumentations/xhr/xhr';
 import { errorsInstrumentation, recordError } from './instrumentations/errors/errors';
 import { documentLoadInstrumentation } from './instrumentations/document-load/document-load';
+import { initWith } from './web/setup';
 
 /** Throws on every operation: property reads, `in`, enumeration, conversion, calls. */
 const trap = (): never => {
@@ -148,6 +149,9 @@ afterAll(async () => {
   expect(failed).toEqual([]);
 });
 
+/** Calls' promises: a test awaits them all before it looks at what its sweeps returned. */
+const pending: Promise<unknown>[] = [];
+
 /**
  * Calls `f` with each hostile value at each of `arity` positions (the others `fill`), and
  * collects what threw (a console.warn for bad config is fine: silenced here).
@@ -159,8 +163,9 @@ function sweep(name: string, arity: number, f: (...a: unknown[]) => unknown, fil
     for (const [label, v] of values) {
       const args = Array.from({ length: arity }, (_, i) => (i == pos ? v : fill[i]));
       try {
-        const r = f(...args) as { then?: unknown; catch?: (h: (e: unknown) => void) => void } | undefined;
-        if (r && typeof r == 'object' && typeof r.then == 'function' && r.catch) r.catch((e) => threw.push(`${name} arg ${pos} = ${label}: rejected ${String(e).slice(0, 80)}`));
+        const r = f(...args) as { then?: unknown; catch?: (h: (e: unknown) => unknown) => Promise<unknown> } | undefined;
+        if (r && typeof r == 'object' && typeof r.then == 'function' && r.catch)
+          pending.push(r.catch((e) => threw.push(`${name} arg ${pos} = ${label}: rejected ${String(e).slice(0, 80)}`)));
       } catch (e) {
         threw.push(`${name} arg ${pos} = ${label}: ${String((e as Error)?.message ?? e).slice(0, 80)}`);
       }
@@ -173,108 +178,140 @@ describe('never throws into the host', () => {
   it('tracer and span', { timeout: 60_000 }, async () => {
     const tracer = trace.getTracer('hostile');
     const out = [
-      ...sweep('getTracer', 2, (a, b) => trace.getTracer(a as string, b as string), [], NAMES),
-      ...sweep('getTracer options', 1, (a) => trace.getTracer('t', '1', a as never), [], CONFIGS),
-      ...sweep('startSpan', 3, (a, b, c) => tracer.startSpan(a as string, b as never, c as never).end(), ['n']),
-      ...sweep('startActiveSpan', 2, (a, b) => tracer.startActiveSpan(a as string, b as never, (s) => s.end()), ['n']),
+      sweep('getTracer', 2, (a, b) => trace.getTracer(a as string, b as string), [], NAMES),
+      sweep('getTracer options', 1, (a) => trace.getTracer('t', '1', a as never), [], CONFIGS),
+      sweep('startSpan', 3, (a, b, c) => tracer.startSpan(a as string, b as never, c as never).end(), ['n']),
+      sweep('startActiveSpan', 2, (a, b) => tracer.startActiveSpan(a as string, b as never, (s) => s.end()), ['n']),
     ];
     const span = tracer.startSpan('s');
     out.push(
-      ...sweep('setAttribute', 2, (k, v) => span.setAttribute(k as string, v as never), ['k', 1]),
-      ...sweep('setAttributes', 1, (a) => span.setAttributes(a as never)),
-      ...sweep('addEvent', 3, (a, b, c) => span.addEvent(a as string, b as never, c as never), ['e']),
-      ...sweep('addLink', 1, (a) => span.addLink(a as never)),
-      ...sweep('addLinks', 1, (a) => span.addLinks(a as never)),
-      ...sweep('setStatus', 1, (a) => span.setStatus(a as never)),
-      ...sweep('updateName', 1, (a) => span.updateName(a as string)),
-      ...sweep('recordException', 2, (a, b) => span.recordException(a as never, b as never), [new Error('x')]),
+      sweep('setAttribute', 2, (k, v) => span.setAttribute(k as string, v as never), ['k', 1]),
+      sweep('setAttributes', 1, (a) => span.setAttributes(a as never)),
+      sweep('addEvent', 3, (a, b, c) => span.addEvent(a as string, b as never, c as never), ['e']),
+      sweep('addLink', 1, (a) => span.addLink(a as never)),
+      sweep('addLinks', 1, (a) => span.addLinks(a as never)),
+      sweep('setStatus', 1, (a) => span.setStatus(a as never)),
+      sweep('updateName', 1, (a) => span.updateName(a as string)),
+      sweep('recordException', 2, (a, b) => span.recordException(a as never, b as never), [new Error('x')]),
     );
     for (const [label, v] of HOSTILE) {
       try {
         tracer.startSpan('e').end(v as never);
       } catch (e) {
-        out.push(`end(${label}): ${e}`);
+        out.push([`end(${label}): ${e}`]);
       }
     }
     span.end();
     await tp.forceFlush();
-    expect(out).toEqual([]);
+    await Promise.all(pending);
+    expect(out.flat()).toEqual([]);
     // every span was encoded (one by one, by the simple processor), none failed
     expect(encoded).toBeGreaterThan(50);
     expect(failed).toEqual([]);
   });
 
-  it('trace, context and propagation APIs', () => {
+  it('trace, context and propagation APIs', async () => {
     const span = trace.getTracer('hostile').startSpan('s');
     const full = propagation.setBaggage(trace.setSpan(context.active(), span), propagation.createBaggage({ k: { value: 'v' } }));
     const out = [
-      ...sweep('trace.setSpan', 1, (a) => trace.setSpan(context.active(), a as never)),
-      ...sweep('trace.wrapSpanContext', 1, (a) => trace.wrapSpanContext(a as never).spanContext(), [], CONFIGS),
-      ...sweep('context.with', 3, (a, b, c) => context.with(a as never, () => 1, b, c), [context.active()]),
-      ...sweep('context.bind', 1, (a) => context.bind(a as never, () => 1)),
-      ...sweep('propagation.inject', 3, (a, b, c) => propagation.inject(a as never, b, c as never), [context.active(), {}]),
-      ...sweep('propagation.extract', 1, (a) => propagation.extract(context.active(), a)),
-      ...sweep('propagation.createBaggage', 1, (a) => propagation.createBaggage(a as never), [], CONFIGS),
-      ...sweep('baggage.setEntry', 2, (a, b) => propagation.createBaggage().setEntry(a as string, b as never), ['k', { value: 'v' }], CONFIGS),
-      ...sweep('propagation.inject (span and baggage)', 1, (a) => propagation.inject(full, a)),
+      sweep('trace.setSpan', 1, (a) => trace.setSpan(context.active(), a as never)),
+      sweep('trace.wrapSpanContext', 1, (a) => trace.wrapSpanContext(a as never).spanContext(), [], CONFIGS),
+      sweep('context.with', 3, (a, b, c) => context.with(a as never, () => 1, b, c), [context.active()]),
+      sweep('context.bind', 1, (a) => context.bind(a as never, () => 1)),
+      sweep('propagation.inject', 3, (a, b, c) => propagation.inject(a as never, b, c as never), [context.active(), {}]),
+      sweep('propagation.extract', 1, (a) => propagation.extract(context.active(), a)),
+      sweep('propagation.createBaggage', 1, (a) => propagation.createBaggage(a as never), [], CONFIGS),
+      sweep('baggage.setEntry', 2, (a, b) => propagation.createBaggage().setEntry(a as string, b as never), ['k', { value: 'v' }], CONFIGS),
+      sweep('propagation.inject (span and baggage)', 1, (a) => propagation.inject(full, a)),
     ];
-    expect(out).toEqual([]);
+    await Promise.all(pending);
+    expect(out.flat()).toEqual([]);
   });
 
   it('metrics', async () => {
     const meter = metrics.getMeter('hostile');
     const out = [
-      ...sweep('getMeter', 2, (a, b) => metrics.getMeter(a as string, b as string), [], NAMES),
-      ...sweep('getMeter options', 1, (a) => metrics.getMeter('m', '1', a as never), [], CONFIGS),
-      ...sweep('createCounter', 1, (a) => meter.createCounter(a as string).add(1), [], NAMES),
-      ...sweep('createCounter options', 1, (a) => meter.createCounter('c', a as never).add(1), [], CONFIGS),
-      ...sweep('counter.add', 3, (a, b, c) => meter.createCounter('c1').add(a as number, b as never, c as never), [1]),
-      ...sweep('histogram.record', 3, (a, b, c) => meter.createHistogram('h1').record(a as number, b as never, c as never), [1]),
-      ...sweep('createHistogram options', 1, (a) => meter.createHistogram('h', a as never).record(1), [], CONFIGS),
-      ...sweep('gauge.record', 2, (a, b) => meter.createGauge('g1').record(a as number, b as never), [1]),
-      ...sweep('upDown.add', 2, (a, b) => meter.createUpDownCounter('u1').add(a as number, b as never), [1]),
-      ...sweep('observable', 1, (a) => meter.createObservableGauge('o1').addCallback(a as never)),
-      ...sweep('observe', 2, (a, b) => meter.createObservableCounter('o2').addCallback((r) => r.observe(a as number, b as never)), [1]),
+      sweep('getMeter', 2, (a, b) => metrics.getMeter(a as string, b as string), [], NAMES),
+      sweep('getMeter options', 1, (a) => metrics.getMeter('m', '1', a as never), [], CONFIGS),
+      sweep('createCounter', 1, (a) => meter.createCounter(a as string).add(1), [], NAMES),
+      sweep('createCounter options', 1, (a) => meter.createCounter('c', a as never).add(1), [], CONFIGS),
+      sweep('counter.add', 3, (a, b, c) => meter.createCounter('c1').add(a as number, b as never, c as never), [1]),
+      sweep('histogram.record', 3, (a, b, c) => meter.createHistogram('h1').record(a as number, b as never, c as never), [1]),
+      sweep('createHistogram options', 1, (a) => meter.createHistogram('h', a as never).record(1), [], CONFIGS),
+      sweep('gauge.record', 2, (a, b) => meter.createGauge('g1').record(a as number, b as never), [1]),
+      sweep('upDown.add', 2, (a, b) => meter.createUpDownCounter('u1').add(a as number, b as never), [1]),
+      sweep('observable', 1, (a) => meter.createObservableGauge('o1').addCallback(a as never)),
+      sweep('observe', 2, (a, b) => meter.createObservableCounter('o2').addCallback((r) => r.observe(a as number, b as never)), [1]),
     ];
     meter.createObservableGauge('o3').addCallback(() => {
       throw new Error('callback throws');
     });
     const rm = await reader.collect();
     wire('metrics', () => encodeMetrics(rm));
-    expect(out).toEqual([]);
+    await Promise.all(pending);
+    expect(out.flat()).toEqual([]);
     expect(failed).toEqual([]);
   });
 
   it('logs', async () => {
     const logger = logs.getLogger('hostile');
     const out = [
-      ...sweep('getLogger', 2, (a, b) => logs.getLogger(a as string, b as string), [], NAMES),
-      ...sweep('getLogger options', 1, (a) => logs.getLogger('l', '1', a as never), [], CONFIGS),
-      ...sweep('emit', 1, (a) => logger.emit(a as never)),
-      ...sweep('emit body', 1, (a) => logger.emit({ body: a as never })),
-      ...sweep('emit attributes', 1, (a) => logger.emit({ attributes: a as never })),
-      ...sweep('recordError', 2, (a, b) => recordError(a, b as never)),
-      ...sweep('emit fields', 4, (a, b, c, d) => logger.emit({ severityNumber: a as never, severityText: b as never, timestamp: c as never, eventName: d as never })),
+      sweep('getLogger', 2, (a, b) => logs.getLogger(a as string, b as string), [], NAMES),
+      sweep('getLogger options', 1, (a) => logs.getLogger('l', '1', a as never), [], CONFIGS),
+      sweep('emit', 1, (a) => logger.emit(a as never)),
+      sweep('emit body', 1, (a) => logger.emit({ body: a as never })),
+      sweep('emit attributes', 1, (a) => logger.emit({ attributes: a as never })),
+      sweep('recordError', 2, (a, b) => recordError(a, b as never)),
+      sweep('emit fields', 4, (a, b, c, d) => logger.emit({ severityNumber: a as never, severityText: b as never, timestamp: c as never, eventName: d as never })),
     ];
     await lp.forceFlush();
-    expect(out).toEqual([]);
+    await Promise.all(pending);
+    expect(out.flat()).toEqual([]);
     expect(failed).toEqual([]);
+  });
+
+  it('the web distro: every config key', async () => {
+    const keys = 'serviceName resourceAttributes endpoint headers compression transport sampler samplerArg propagators propagateTo ignoreUrls instrumentations disabledInstrumentations temporalityPreference disabled session redactQueryParams redactUrl contextManager debug';
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    // a collector that answers (the offline one would have forceFlush wait out the retries)
+    vi.stubGlobal('fetch', async () => new Response('{}'));
+    const out: string[][] = [];
+    for (const k of keys.split(' '))
+      out.push(
+        sweep(
+          k,
+          1,
+          async (v) => {
+            delete (globalThis as Record<symbol, unknown>)[Symbol.for('otelite')];
+            const o = initWith({ [k]: v }, { instrumentations: { fetch: fetchInstrumentation, errors: errorsInstrumentation } });
+            o.getTracer('t').startSpan('s').end();
+            await o.forceFlush();
+            await o.shutdown();
+          },
+          [],
+          CONFIGS,
+        ),
+      );
+    await Promise.all(pending);
+    vi.stubGlobal('fetch', () => Promise.reject(new TypeError('offline')));
+    expect(out.flat()).toEqual([]);
   });
 
   it('SDK constructors and exporters', async () => {
     const out = [
-      ...sweep('new TracerProvider', 1, (a) => new TracerProvider(a as never).getTracer('t').startSpan('s').end(), [], CONFIGS),
-      ...sweep('new BatchSpanProcessor', 1, (a) => new BatchSpanProcessor(exporter, a as never).shutdown(), [], CONFIGS),
-      ...sweep('new OTLPTraceExporter', 1, (a) => new OTLPTraceExporter(a as never).shutdown(), [], CONFIGS),
-      ...sweep('new OTLPMetricExporter', 1, (a) => new OTLPMetricExporter(a as never).shutdown(), [], CONFIGS),
-      ...sweep('new MeterProvider', 1, (a) => new MeterProvider(a as never).getMeter('m').createCounter('c').add(1), [], CONFIGS),
-      ...sweep('new LoggerProvider', 1, (a) => new LoggerProvider(a as never).getLogger('l').emit({ body: 'b' }), [], CONFIGS),
-      ...sweep('fetchInstrumentation', 1, (a) => fetchInstrumentation(a as never).disable(), [], CONFIGS),
-      ...sweep('xhrInstrumentation', 1, (a) => xhrInstrumentation(a as never).disable(), [], CONFIGS),
-      ...sweep('errorsInstrumentation', 1, (a) => errorsInstrumentation(a as never).disable(), [], CONFIGS),
-      ...sweep('documentLoadInstrumentation', 1, (a) => documentLoadInstrumentation(a as never).disable(), [], CONFIGS),
+      sweep('new TracerProvider', 1, (a) => new TracerProvider(a as never).getTracer('t').startSpan('s').end(), [], CONFIGS),
+      sweep('new BatchSpanProcessor', 1, (a) => new BatchSpanProcessor(exporter, a as never).shutdown(), [], CONFIGS),
+      sweep('new OTLPTraceExporter', 1, (a) => new OTLPTraceExporter(a as never).shutdown(), [], CONFIGS),
+      sweep('new OTLPMetricExporter', 1, (a) => new OTLPMetricExporter(a as never).shutdown(), [], CONFIGS),
+      sweep('new MeterProvider', 1, (a) => new MeterProvider(a as never).getMeter('m').createCounter('c').add(1), [], CONFIGS),
+      sweep('new LoggerProvider', 1, (a) => new LoggerProvider(a as never).getLogger('l').emit({ body: 'b' }), [], CONFIGS),
+      sweep('fetchInstrumentation', 1, (a) => fetchInstrumentation(a as never).disable(), [], CONFIGS),
+      sweep('xhrInstrumentation', 1, (a) => xhrInstrumentation(a as never).disable(), [], CONFIGS),
+      sweep('errorsInstrumentation', 1, (a) => errorsInstrumentation(a as never).disable(), [], CONFIGS),
+      sweep('documentLoadInstrumentation', 1, (a) => documentLoadInstrumentation(a as never).disable(), [], CONFIGS),
     ];
     await new Promise((r) => setTimeout(r, 20));
-    expect(out).toEqual([]);
+    await Promise.all(pending);
+    expect(out.flat()).toEqual([]);
   });
 });
