@@ -205,7 +205,8 @@ export class OtlpExporter<T, I = T[]> implements OtlpSender<T> {
       // retry only what the OTLP/HTTP spec calls retryable: 429, 502, 503, 504, and network errors
       if ((status && status != 429 && (status < 502 || status > 504)) || j.n >= Max.Tries || Date.now() + d - j.f! > elapsed) {
         if (status > 499 || !status) reportOnce('otlp.' + signal, signal + ' export failed', status);
-        return finish(j, fail('HTTP ' + status));
+        // (no status: the request failed or a CORS check refused the answer, which pages cannot tell apart)
+        return finish(j, fail(status ? 'HTTP ' + status : 'failed (network or CORS)'));
       }
       if (!status && kept) j.k = 1;
       j.s = 0;
