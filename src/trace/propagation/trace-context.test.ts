@@ -178,6 +178,13 @@ describe('W3CTraceContextPropagator.extract', () => {
     expect(getSpanContext(p.extract(ROOT_CONTEXT, [['traceparent', VALID], ['TraceParent', other]], lines))).toBeUndefined();
   });
 
+  it('treats duplicated future-version headers as invalid too (their joined value has a comma in the extra fields)', () => {
+    const future = (t: string, x: string) => `cc-${t}-${S}-01-${x}`;
+    expect(extract({ traceparent: future(T, 'a') })?.traceId).toBe(T);
+    expect(extract({ traceparent: [future(T, 'a'), future(T.replace('1', '2'), 'b')] })).toBeUndefined();
+    expect(extract({ traceparent: `${future(T, 'a')}, ${future(T, 'a')}` })).toBeUndefined();
+  });
+
   it('finds the headers whatever the case of their names, when the getter is case-insensitive', () => {
     for (const name of ['TraceParent', 'TrAcEpArEnT', 'TRACEPARENT']) {
       const ctx = p.extract(ROOT_CONTEXT, [[name, VALID], ['TraceState', 'foo=1']], lines);

@@ -14,10 +14,11 @@ export const TRACE_STATE_HEADER = 'tracestate';
 /*
  * version "-" trace-id "-" parent-id "-" trace-flags, lowercase hex only, OWS (SP / HTAB) around
  * the value allowed. Version ff and all-zero ids are invalid. Anything after the flags must
- * start with "-" and is only allowed for versions above 00 ("Versioning of traceparent").
+ * start with "-" and is only allowed for versions above 00 ("Versioning of traceparent"); it holds
+ * no comma, which only repeated headers joined into one value put there.
  */
 const TRACE_PARENT =
-  /^[ \t]*((?!ff)[\da-f]{2})-((?!0{32})[\da-f]{32})-((?!0{16})[\da-f]{16})-([\da-f]{2})(-.*)?[ \t]*$/;
+  /^[ \t]*((?!ff)[\da-f]{2})-((?!0{32})[\da-f]{32})-((?!0{16})[\da-f]{16})-([\da-f]{2})(-[^,]*)?[ \t]*$/;
 
 /**
  * Parses one `traceparent` value (W3C Trace Context Level 2) into a remote span context, or
@@ -35,7 +36,7 @@ export const parseTraceParent = (value: string): SpanContext | undefined => {
  * The W3C Trace Context propagator (`traceparent`, `tracestate`), Level 2.
  *
  * Repeated `traceparent` headers make the context invalid: combined as RFC 9110 5.3 says, they
- * form a value the grammar rejects, and the W3C conformance suite (`test_traceparent_duplicated`)
+ * form a value the grammar rejects (a comma after the flags, also in a future version's fields), and the W3C conformance suite (`test_traceparent_duplicated`)
  * expects a new trace. Repeated `tracestate` headers are combined with ",". `tracestate` is read
  * only when `traceparent` is valid.
  */
