@@ -13,7 +13,7 @@ import { edgePlugin, srcAlias } from '../entries.mjs';
 
 const KB = 1024;
 // Enforced ceilings (bytes of gzip), set from the sizes measured when the fixture last shrank.
-const CEIL = { core: 6040, fetch: 1820, xhr: 1850, exporter: 2980, metrics: 3520, worker: 13040, snippet: 22470 };
+const CEIL = { core: 6040, fetch: 1850, xhr: 1880, exporter: 2980, metrics: 3520, worker: 13070, snippet: 22530 };
 export const fixtures = [
   { name: 'api', what: 'API only: getTracer().startActiveSpan()', target: 1 * KB, ceiling: 1 * KB },
   { name: 'core', what: 'core SDK: provider + batch + W3C propagators + register', target: 3 * KB, ceiling: CEIL.core },

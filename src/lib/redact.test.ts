@@ -11,6 +11,10 @@ describe('redactUrl', () => {
 
   it('works on a bare query and leaves plain URLs alone', () => {
     expect(redactUrl('?AWSAccessKeyId=k&x=1')).toBe('?AWSAccessKeyId=REDACTED&x=1');
+    // an AWS SigV4 presigned URL
+    expect(redactUrl('https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA%2F20261122&X-Amz-Security-Token=tok&X-Amz-Signature=abc')).toBe(
+      'https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=REDACTED&X-Amz-Security-Token=REDACTED&X-Amz-Signature=REDACTED',
+    );
     expect(redactUrl('https://x.com/')).toBe('https://x.com/');
   });
 

@@ -5,8 +5,12 @@
  * the edge adapters and the web distro.
  */
 
-/** The conventions' default list of query parameters whose values are secrets. */
-export const SECRET_PARAMS = ['AWSAccessKeyId', 'Signature', 'sig', 'X-Goog-Signature'];
+/**
+ * The conventions' default list of query parameters whose values are secrets: semantic
+ * conventions v1.44's (AWS SigV4 presigned URLs' `X-Amz-*`, Azure's `sig`, Google's), with the
+ * AWS SigV2 pair that `main` adds back.
+ */
+export const SECRET_PARAMS = ['AWSAccessKeyId', 'Signature', 'sig', 'X-Goog-Signature', 'X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token'];
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -15,7 +19,7 @@ export const secretQuery = (params: readonly string[] = SECRET_PARAMS): RegExp =
   new RegExp('([?&](?:' + params.map(escape).join('|') + ')=)[^&#]*', 'g');
 
 /** `secretQuery()` written out (a test keeps them equal): a literal costs no code to build. */
-export const DEFAULT_SECRETS = /([?&](?:AWSAccessKeyId|Signature|sig|X-Goog-Signature)=)[^&#]*/g;
+export const DEFAULT_SECRETS = /([?&](?:AWSAccessKeyId|Signature|sig|X-Goog-Signature|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token)=)[^&#]*/g;
 
 /**
  * `url` redacted; `q` from {@link secretQuery} (the default list when absent). Also works on a

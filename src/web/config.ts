@@ -99,7 +99,7 @@ export interface WebConfig {
   session?: boolean | string | SessionOptions;
   /**
    * Query parameters whose values are replaced by `REDACTED` in `url.full`, besides the
-   * semantic conventions' defaults (`AWSAccessKeyId`, `Signature`, `sig`, `X-Goog-Signature`).
+   * semantic conventions' defaults (`AWSAccessKeyId`, `Signature`, `sig`, `X-Goog-Signature`, `X-Amz-Signature`, `X-Amz-Credential`, `X-Amz-Security-Token`).
    */
   redactQueryParams?: string | string[];
   /**

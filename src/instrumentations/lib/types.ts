@@ -26,7 +26,7 @@ export interface HttpInstrumentationOptions {
   /**
    * Rewrites each `url.full` before it is recorded, after the built-in redaction (credentials
    * become `REDACTED:REDACTED`, the values of the signed-URL query keys `AWSAccessKeyId`,
-   * `Signature`, `sig` and `X-Goog-Signature` become `REDACTED`): for tokens of your own. A
+   * `Signature`, `sig`, `X-Goog-Signature` and `X-Amz-*` (SigV4) become `REDACTED`): for tokens of your own. A
    * throwing function makes the request untraced (and is reported), never failed.
    */
   redactUrl?: (url: string) => string;

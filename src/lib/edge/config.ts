@@ -84,7 +84,7 @@ export interface EdgeConfig {
   serverTiming?: boolean | 'html';
   /**
    * Records `url.query` on SERVER spans (default true). Signed-URL secrets (`Signature`, `sig`,
-   * `X-Goog-Signature`, `AWSAccessKeyId`) are always redacted; say false when queries carry
+   * `X-Goog-Signature`, `AWSAccessKeyId`, the SigV4 `X-Amz-*` ones) are always redacted; say false when queries carry
    * personal data.
    */
   captureQuery?: boolean;
